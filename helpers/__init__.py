@@ -1,0 +1,41 @@
+"""The engine behind the book: operations, the step model, frames and widgets."""
+
+from .exercises import check
+from .fields import receptive_field
+from .images import sample_photo, show_images
+from .ops import (
+    comp_conv2d,
+    conv_output_shape,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+    pool2d,
+)
+from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
+from .timing import median_ms
+from .widgets import FieldView, Player, conv_player, explore, pool_player
+
+__all__ = [
+    "FieldView",
+    "Player",
+    "Step",
+    "StepSequence",
+    "check",
+    "comp_conv2d",
+    "conv2d_steps",
+    "conv_output_shape",
+    "conv_player",
+    "corr2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "corr2d_multi_in_out_1x1",
+    "explore",
+    "median_ms",
+    "pool2d",
+    "pool2d_steps",
+    "pool_player",
+    "receptive_field",
+    "sample_photo",
+    "show_images",
+]

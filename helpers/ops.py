@@ -1,0 +1,185 @@
+"""The operations the book teaches, written with tensor indexing (no torch.nn).
+
+Each one validates its arguments and raises ValueError naming the problem.
+The tests check every function here against torch.nn.functional.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._args import Pair, as_pair, as_tensor, common_dtype
+
+POOL_MODES = ("max", "avg")
+
+
+def conv_output_shape(input_size, kernel_size, *, padding=0, stride=1, dilation=1) -> Pair:
+    """Output (height, width) of a window sliding over an input.
+
+    Per axis: floor((n + 2p - d(k - 1) - 1) / s) + 1, with p the padding on each side.
+    """
+    n = as_pair(input_size, "input_size", minimum=1)
+    k = as_pair(kernel_size, "kernel_size", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    s = as_pair(stride, "stride", minimum=1)
+    d = as_pair(dilation, "dilation", minimum=1)
+    _check_fit(n, k, p, d, "kernel_size")
+    return tuple((n[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) // s[a] + 1 for a in (0, 1))
+
+
+def _check_fit(n: Pair, k: Pair, p: Pair, d: Pair, what: str) -> None:
+    for axis, name in ((0, "rows"), (1, "columns")):
+        span = d[axis] * (k[axis] - 1) + 1
+        room = n[axis] + 2 * p[axis]
+        if span > room:
+            dilated = f", spanning {span} with dilation {d[axis]}" if d[axis] > 1 else ""
+            raise ValueError(
+                f"{what} {k[axis]} ({name}{dilated}) does not fit the padded input: "
+                f"{n[axis]} {name} + 2 x padding {p[axis]} = {room} {name}"
+            )
+
+
+def pad2d(X: torch.Tensor, padding, value: float = 0.0) -> torch.Tensor:
+    """Add `padding` (per side, int or (rows, cols)) cells of `value` around the last two axes."""
+    ph, pw = as_pair(padding, "padding", minimum=0)
+    return F.pad(X, (pw, pw, ph, ph), value=value)
+
+
+def windows(Xp: torch.Tensor, window: Pair, stride: Pair, dilation: Pair) -> torch.Tensor:
+    """All window positions of a (padded) input `(..., H, W)` as `(..., m_h, m_w, k_h, k_w)`.
+
+    A view, not a copy: element `[..., i, j, a, b]` is `Xp[..., i*s_h + a*d_h, j*s_w + b*d_w]`.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = window, stride, dilation
+    spans = Xp.unfold(-2, dh * (kh - 1) + 1, sh).unfold(-2, dw * (kw - 1) + 1, sw)
+    return spans[..., ::dh, ::dw]
+
+
+class Parts(NamedTuple):
+    """What a sliding-window operation computes on the way to its output."""
+
+    padded: torch.Tensor  # (c, H, W): the input with its padding
+    windows: torch.Tensor  # (c, m_h, m_w, k_h, k_w): the cells under each window
+    products: torch.Tensor | None  # like windows: window x kernel (None for pooling)
+    partial: torch.Tensor  # (c, m_h, m_w): per-channel sum of products, or pooled value
+
+
+def correlate_parts(X, K, *, padding=0, stride=1, dilation=1) -> Parts:
+    """The pieces of a multi-input cross-correlation, for `ops` and `steps` alike.
+
+    X is `c_i x h x w`, K is `c_i x k_h x k_w`. The output is `partial.sum(0)`.
+    """
+    X = as_tensor(X, "X", ndim=3, layout="channels, height, width")
+    K = as_tensor(K, "K", ndim=3, layout="channels, k_h, k_w")
+    if X.shape[0] != K.shape[0]:
+        raise ValueError(
+            f"K has {K.shape[0]} input channel(s) but X has {X.shape[0]}: "
+            "the kernel needs one k_h x k_w slice per input channel"
+        )
+    X, K = common_dtype(X, K)
+    p = as_pair(padding, "padding", minimum=0)
+    s = as_pair(stride, "stride", minimum=1)
+    d = as_pair(dilation, "dilation", minimum=1)
+    k = tuple(K.shape[1:])
+    _check_fit(tuple(X.shape[1:]), k, p, d, "kernel size")
+    padded = pad2d(X, p)
+    win = windows(padded, k, s, d)
+    products = win * K[:, None, None]
+    return Parts(padded, win, products, products.sum((-2, -1)))
+
+
+def corr2d(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+    """2-D cross-correlation of an `h x w` input with a `k_h x k_w` kernel.
+
+    `padding` is added on each side (as nn.Conv2d takes it); `padding`, `stride`
+    and `dilation` are ints or (rows, cols) pairs. With the defaults this is d2l's corr2d.
+    """
+    X = as_tensor(X, "X", ndim=2, layout="height, width; use corr2d_multi_in for channels")
+    K = as_tensor(K, "K", ndim=2, layout="k_h, k_w")
+    return corr2d_multi_in(X[None], K[None], padding=padding, stride=stride, dilation=dilation)
+
+
+def corr2d_multi_in(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+    """Cross-correlate each of the `c_i` input channels with its kernel slice and sum."""
+    parts = correlate_parts(X, K, padding=padding, stride=stride, dilation=dilation)
+    return parts.partial.sum(0)
+
+
+def corr2d_multi_in_out(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+    """One `corr2d_multi_in` per output channel: K is `c_o x c_i x k_h x k_w`."""
+    K = as_tensor(K, "K", ndim=4, layout="c_o, c_i, k_h, k_w")
+    return torch.stack(
+        [corr2d_multi_in(X, k, padding=padding, stride=stride, dilation=dilation) for k in K]
+    )
+
+
+def corr2d_multi_in_out_1x1(X, K) -> torch.Tensor:
+    """A 1x1 convolution as one matrix product: `(c_o x c_i) @ (c_i x h*w)`."""
+    X = as_tensor(X, "X", ndim=3, layout="c_i, height, width")
+    K = as_tensor(K, "K", ndim=4, layout="c_o, c_i, 1, 1")
+    if K.shape[2:] != (1, 1):
+        raise ValueError(f"K must be c_o x c_i x 1 x 1, got shape {tuple(K.shape)}")
+    c_i, h, w = X.shape
+    if K.shape[1] != c_i:
+        raise ValueError(f"K has {K.shape[1]} input channel(s) but X has {c_i}")
+    X, K = common_dtype(X, K)
+    Y = K.reshape(K.shape[0], c_i) @ X.reshape(c_i, h * w)
+    return Y.reshape(K.shape[0], h, w)
+
+
+def pool_parts(X, pool_size, mode="max", *, padding=0, stride=1) -> Parts:
+    """The padded input `(..., H, W)`, its windows and the pooled values.
+
+    Max pooling pads with -inf (padding never wins, as in PyTorch); average
+    pooling pads with zeros and counts them (PyTorch's count_include_pad=True).
+    """
+    X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
+    if mode not in POOL_MODES:
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    k = as_pair(pool_size, "pool_size", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    s = as_pair(stride, "stride", minimum=1)
+    for axis in (0, 1):
+        if 2 * p[axis] > k[axis]:
+            raise ValueError(
+                f"padding {p[axis]} is more than half the pool size {k[axis]}: "
+                "a window could then hold nothing but padding (PyTorch refuses this too)"
+            )
+    _check_fit(tuple(X.shape[-2:]), k, p, (1, 1), "pool_size")
+    padded = pad2d(X, p, value=float("-inf") if mode == "max" else 0.0)
+    win = windows(padded, k, s, (1, 1))
+    pooled = win.amax((-2, -1)) if mode == "max" else win.mean((-2, -1))
+    return Parts(padded, win, None, pooled)
+
+
+def pool2d(X, pool_size, mode="max", *, padding=0, stride=1) -> torch.Tensor:
+    """Max or average pooling of `h x w` (or `c x h x w`, channel by channel).
+
+    The default stride is 1, as in d2l's pool2d; nn.MaxPool2d's default stride
+    is the window size.
+    """
+    return pool_parts(X, pool_size, mode, padding=padding, stride=stride).partial
+
+
+def comp_conv2d(conv2d: nn.Conv2d, X) -> torch.Tensor:
+    """Run a one-channel `nn.Conv2d` on a 2-D input and drop the batch and channel axes."""
+    if not isinstance(conv2d, nn.Conv2d):
+        raise ValueError(f"conv2d must be a torch.nn.Conv2d, got {type(conv2d).__name__}")
+    if conv2d.in_channels != 1 or conv2d.out_channels != 1:
+        raise ValueError(
+            "comp_conv2d takes a layer with one input and one output channel, got "
+            f"in_channels={conv2d.in_channels}, out_channels={conv2d.out_channels}"
+        )
+    X = as_tensor(X, "X", ndim=2, layout="height, width").to(conv2d.weight.dtype)
+    padding = 0 if conv2d.padding == "valid" else conv2d.padding
+    if padding != "same":
+        conv_output_shape(
+            tuple(X.shape), conv2d.kernel_size,
+            padding=padding, stride=conv2d.stride, dilation=conv2d.dilation,
+        )
+    Y = conv2d(X.reshape((1, 1) + X.shape))
+    return Y.reshape(Y.shape[2:])

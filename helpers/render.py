@@ -1,0 +1,257 @@
+"""Frames: a step of a StepSequence drawn as self-contained HTML with SVG grids.
+
+Nothing here knows of ipywidgets. A frame is plain text: cheap to make, crisp at
+any zoom (a projector, a phone), and searchable by tests. Colours follow the
+Okabe-Ito palette, which colour-blind readers can tell apart.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from .steps import Step, StepSequence
+
+CELL = 44  # px, even: readable from the back of a lecture room at 100 % zoom
+MINUS = "\u2212"
+
+STYLE = """<style>
+.cbk{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;line-height:1.35}
+.cbk-head{font-size:17px;font-weight:600;margin:2px 0 6px}
+.cbk-row{display:flex;flex-wrap:wrap;align-items:center;gap:10px}
+.cbk-col{display:flex;flex-direction:column;gap:6px}
+.cbk figure{margin:0;text-align:center}
+.cbk figcaption{font-size:14px;color:#444}
+.cbk-op{font-size:28px;color:#444;padding:0 2px}
+.cbk-sum{font-size:16px;font-family:ui-monospace,Menlo,Consolas,monospace}
+.cbk-math{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:19px;margin-top:8px;
+ padding:6px 10px;background:#f4f7fb;border-left:4px solid #0072B2}
+.cbk-math div{margin:2px 0}
+.cbk-math .pad{color:#8a8a8a}
+.cbk-math b{color:#a04000}
+.cbk-msg{font-size:17px;padding:10px 14px;border-left:5px solid #D55E00;background:#fff4ec}
+.cbk svg text{font-family:ui-monospace,Menlo,Consolas,monospace;text-anchor:middle;
+ dominant-baseline:central;fill:#111}
+.cbk svg .lbl{fill:#888;font-size:12px}
+.cbk rect{stroke:#666;stroke-width:1;fill:#fff}
+.cbk .p rect{fill:#e6e6e6;stroke:#aaa;stroke-dasharray:4 3}
+.cbk .p text{fill:#777;font-style:italic}
+.cbk .w rect{fill:#bfe0f5;stroke:#0072B2;stroke-width:3}
+.cbk .wp rect{fill:#dce9f2;stroke:#0072B2;stroke-width:3;stroke-dasharray:5 3}
+.cbk .wp text{fill:#777;font-style:italic}
+.cbk .k rect{fill:#f6eea0;stroke:#8a7d00}
+.cbk .o rect{fill:#E69F00;stroke:#D55E00;stroke-width:3}
+.cbk .o text{font-weight:700}
+.cbk .e rect{fill:#f5f5f5;stroke:#ccc}
+</style>"""
+
+
+def fmt(v: float) -> str:
+    """A number as a reader wants it in a cell: 19, 0.33, −1, −∞."""
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "\u221e" if v > 0 else MINUS + "\u221e"
+    r = round(v, 2)
+    text = str(int(r)) if r == int(r) else f"{r:.2f}".rstrip("0")
+    return text.replace("-", MINUS)
+
+
+def _factor(v: float) -> str:
+    text = fmt(v)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+class _Grid:
+    """An SVG grid of numbers; each frame picks every cell's class and whether its text shows."""
+
+    def __init__(self, texts, *, cell=CELL, row_labels=None, col_labels=None):
+        self.shape = (len(texts), len(texts[0]))
+        left, top, half = (18 if row_labels else 2), (16 if col_labels else 2), cell // 2
+        width, height = left + self.shape[1] * cell + 2, top + self.shape[0] * cell + 2
+        head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                f'role="img">']
+        for r, label in enumerate(row_labels or ()):
+            head.append(f'<text class="lbl" x="8" y="{top + r * cell + half}">{label}</text>')
+        for c, label in enumerate(col_labels or ()):
+            head.append(f'<text class="lbl" x="{left + c * cell + half}" y="8">{label}</text>')
+        self._head = "".join(head)
+        self._rect = [[f'"><rect x="{left + c * cell}" y="{top + r * cell}" width="{cell}" '
+                       f'height="{cell}"/>' for c in range(self.shape[1])]
+                      for r in range(self.shape[0])]
+        self._text = [[_text(t, left + c * cell + half, top + r * cell + half, cell)
+                       for c, t in enumerate(row)] for r, row in enumerate(texts)]
+
+    def svg(self, classes, shown=None) -> str:
+        """`classes[r][c]` names each cell's look; `shown(r, c)` says whether its number shows."""
+        parts = [self._head]
+        for r, row in enumerate(classes):
+            for c, cls in enumerate(row):
+                text = self._text[r][c] if shown is None or shown(r, c) else ""
+                parts.append(f'<g class="{cls}{self._rect[r][c]}{text}</g>')
+        parts.append("</svg>")
+        return "".join(parts)
+
+
+def _text(t: str, x: int, y: int, cell: int) -> str:
+    size = min(0.42 * cell, 1.7 * cell / max(len(t), 1))
+    return f'<text x="{x}" y="{y}" font-size="{size:.0f}">{t}</text>'
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
+
+
+def standalone(frame: str) -> str:
+    """A frame with its style sheet, to show on its own (IPython.display.HTML)."""
+    return STYLE + frame
+
+
+def message_frame(text: str, *, title: str = "") -> str:
+    """What a widget shows in place of a frame when a setting is impossible."""
+    head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
+    return f'<div class="cbk">{head}<div class="cbk-msg">{html.escape(text)}</div></div>'
+
+
+class FrameRenderer:
+    """Draws the frames of one StepSequence; the parts shared by all frames are built once."""
+
+    def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
+        self.steps = steps
+        self.title = title
+        c, height, width = steps.padded.shape
+        p_h, p_w = steps.padding
+        rows = [str(r - p_h) if 0 <= r - p_h < height - 2 * p_h else "" for r in range(height)]
+        cols = [str(j - p_w) if 0 <= j - p_w < width - 2 * p_w else "" for j in range(width)]
+        padded = steps.padded.tolist()
+        self._inputs = [_Grid([[fmt(v) for v in row] for row in padded[ch]], cell=cell,
+                              row_labels=rows, col_labels=cols) for ch in range(c)]
+        mask = steps.pad_mask.tolist()
+        self._base = [["p" if m else "d" for m in row] for row in mask]
+        m_h, m_w = steps.output.shape
+        self._output = _Grid([[fmt(v) for v in row] for row in steps.output.tolist()], cell=cell,
+                             row_labels=list(range(m_h)), col_labels=list(range(m_w)))
+        self._kernels = []
+        if steps.kernel is not None:
+            k_h, k_w = steps.window
+            for k in steps.kernel.tolist():
+                grid = _Grid([[fmt(v) for v in row] for row in k], cell=cell)
+                self._kernels.append(grid.svg([["k"] * k_w for _ in range(k_h)]))
+        self._captions = self._make_captions()
+
+    def _make_captions(self) -> dict[str, str]:
+        s = self.steps
+        shape = "\u00d7".join(map(str, s.input_shape[-2:]))
+        pad = f", padding {_pair(s.padding)}" if any(s.padding) else ""
+        m_h, m_w = s.output.shape
+        caps = {"input": f"input {shape}{pad}", "output": f"output {m_h}\u00d7{m_w}"}
+        k_h, k_w = s.window
+        dil = f", dilation {_pair(s.dilation)}" if s.dilation != (1, 1) else ""
+        caps["kernel"] = f"kernel {k_h}\u00d7{k_w}{dil}"
+        if s.stride != (1, 1):
+            caps["output"] += f" (stride {_pair(s.stride)})"
+        return caps
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __call__(self, index: int) -> str:
+        """The frame of step `index` as an HTML string."""
+        step = self.steps[index]
+        classes = [row[:] for row in self._base]
+        for (r, c), pad in zip(step.cells, step.in_padding, strict=True):
+            classes[r][c] = "wp" if pad else "w"
+        inputs = [grid.svg(classes) for grid in self._inputs]
+        m_w = self.steps.output.shape[1]
+        out_classes = [["o" if i * m_w + j == index else ("d" if i * m_w + j < index else "e")
+                        for j in range(m_w)] for i in range(self.steps.output.shape[0])]
+        output = self._output.svg(out_classes, lambda i, j: i * m_w + j <= index)
+        i, j = step.out_pos
+        head = f"step {index + 1} of {len(self.steps)} \u00b7 output [{i}, {j}]"
+        head = f"{html.escape(self.title or self.steps.op)} \u00b7 {head}"
+        body = self._body(step, inputs, output)
+        return (f'<div class="cbk" data-step="{index}" data-value="{step.value!r}" '
+                f'data-out="{i},{j}"><div class="cbk-head">{head}</div>{body}</div>')
+
+    def _body(self, step: Step, inputs: list[str], output: str) -> str:
+        caps = self._captions
+        out_fig = _figure(output, caps["output"])
+        if not self._kernels:
+            left = _figure(inputs[0], caps["input"])
+            return (f'<div class="cbk-row">{left}<div class="cbk-op">\u2192</div>{out_fig}</div>'
+                    f'<div class="cbk-math">{_pool_math(self.steps.op, step)}</div>')
+        many = len(inputs) > 1
+        rows = []
+        for ch, (svg, kernel) in enumerate(zip(inputs, self._kernels, strict=True)):
+            label = f"channel {ch}: " if many else ""
+            row = (f'<div class="cbk-row">{_figure(svg, label + caps["input"])}'
+                   f'<div class="cbk-op">\u22c6</div>{_figure(kernel, caps["kernel"])}')
+            if many:
+                row += f'<div class="cbk-sum">= {fmt(step.partial_sums[ch])}</div>'
+            rows.append(row + "</div>")
+        return (f'<div class="cbk-row"><div class="cbk-col">{"".join(rows)}</div>'
+                f'<div class="cbk-op">=</div>{out_fig}</div>'
+                f'<div class="cbk-math">{_conv_math(step)}</div>')
+
+    def frames(self) -> list[str]:
+        return [self(i) for i in range(len(self.steps))]
+
+
+def _pair(p) -> str:
+    return str(p[0]) if p[0] == p[1] else f"({p[0]}, {p[1]})"
+
+
+def _term(text: str, pad: bool) -> str:
+    return f'<span class="pad">{text}</span>' if pad else text
+
+
+def _conv_math(step: Step) -> str:
+    lines = []
+    many = len(step.products) > 1
+    for ch, (xs, ws) in enumerate(zip(step.inputs, step.weights, strict=True)):
+        terms = " + ".join(_term(f"{_factor(x)}\u00d7{_factor(w)}", pad)
+                           for x, w, pad in zip(xs, ws, step.in_padding, strict=True))
+        prefix = f"channel {ch}: " if many else ""
+        total = step.partial_sums[ch] if many else step.value - step.bias
+        lines.append(f"{prefix}{terms} = {fmt(total)}")
+    if many:
+        lines.append(" + ".join(fmt(s) for s in step.partial_sums)
+                     + (f" + {_factor(step.bias)} (bias)" if step.bias else "")
+                     + f" = <b>{fmt(step.value)}</b>")
+    elif step.bias:
+        lines.append(f"{fmt(step.value - step.bias)} + {_factor(step.bias)} (bias) "
+                     f"= <b>{fmt(step.value)}</b>")
+    else:
+        lines[-1] = lines[-1].rsplit(" = ", 1)[0] + f" = <b>{fmt(step.value)}</b>"
+    return "".join(f"<div>{line}</div>" for line in lines)
+
+
+def _pool_math(op: str, step: Step) -> str:
+    terms = [_term(fmt(x), pad) for x, pad in zip(step.inputs[0], step.in_padding, strict=True)]
+    if op == "max pool":
+        expr = f"max({', '.join(terms)})"
+    else:
+        expr = f"({' + '.join(terms)}) / {len(terms)}"
+    return f"<div>{expr} = <b>{fmt(step.value)}</b></div>"
+
+
+def field_frame(sizes, fields, *, cell: int = 34) -> str:
+    """Grids of a stack of layers with the receptive field of one output cell marked."""
+    figures = []
+    last = len(fields) - 1
+    for level, ((h, w), field) in enumerate(zip(sizes, fields, strict=False)):
+        grid = _Grid([[""] * w for _ in range(h)], cell=cell,
+                     row_labels=list(range(h)), col_labels=list(range(w)))
+        mark = "o" if level == last else "w"
+        classes = [[mark if (r, c) in field else "d" for c in range(w)] for r in range(h)]
+        name = "input" if level == 0 else f"layer {level} output"
+        count = "the chosen cell" if level == last else f"{len(field)} cells"
+        figures.append(_figure(grid.svg(classes), f"{name} {h}\u00d7{w}: {count}"))
+    (r, c), = fields[-1]
+    rows = sorted({cell[0] for cell in fields[0]})
+    cols = sorted({cell[1] for cell in fields[0]})
+    span = f"rows {rows[0]}..{rows[-1]}, columns {cols[0]}..{cols[-1]}"
+    arrow = '<div class="cbk-op">\u2192</div>'
+    return (f'<div class="cbk" data-field="{len(fields[0])}"><div class="cbk-head">'
+            f"Output [{r}, {c}] of layer {last} depends on {len(fields[0])} input cells "
+            f"({span})</div><div class=\"cbk-row\">{arrow.join(figures)}</div></div>")

@@ -1,0 +1,238 @@
+"""Widgets: the one animation player every chapter uses, and the receptive-field view.
+
+The widgets hold the only state. When the setting changes, the kernel rebuilds
+the steps and renders every frame once; plain stepping then happens in the
+browser (Play, slider and frame stack are linked in JavaScript), so it costs no
+round trip, works while the kernel is busy, and plays in a static HTML export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import ipywidgets as widgets
+
+from . import render
+from .fields import layer_sizes, receptive_field
+from .steps import StepSequence, conv2d_steps, pool2d_steps
+
+MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
+_WIDE = widgets.Layout(width="auto")
+
+
+class Player(widgets.VBox):
+    """Play, pause, step, scrub and change the speed of a sliding-window animation.
+
+    `build(**values)` returns the StepSequence for the current values of
+    `controls` (a mapping of name to value widget). A setting that `build`
+    refuses with ValueError shows its message in place of the frame.
+    """
+
+    def __init__(self, build: Callable[..., StepSequence], controls: Mapping | None = None, *,
+                 title: str = "", interval: int = 800, max_frames: int = MAX_FRAMES,
+                 cell: int = render.CELL):
+        self._build, self.controls, self.title = build, dict(controls or {}), title
+        self._max_frames, self._cell = max_frames, cell
+        self.steps: StepSequence | None = None
+        self.message = ""
+        self._renderer = None
+        self.play = widgets.Play(min=0, max=0, interval=interval, description="Play",
+                                 show_repeat=False)
+        self.slider = widgets.IntSlider(min=0, max=0, description="step", readout=False,
+                                        layout=widgets.Layout(width="320px"))
+        self.counter = widgets.Label()
+        self.speed = widgets.IntSlider(value=interval, min=100, max=2000, step=100,
+                                       description="ms per step", readout=True,
+                                       style={"description_width": "auto"})
+        self.back = widgets.Button(icon="step-backward", tooltip="previous step",
+                                   layout=widgets.Layout(width="44px"))
+        self.forward = widgets.Button(icon="step-forward", tooltip="next step",
+                                      layout=widgets.Layout(width="44px"))
+        self.stack = widgets.Stack()
+        self.live = widgets.HTML()
+        self.frame_area = widgets.Box([self.stack])
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        widgets.jslink((self.speed, "value"), (self.play, "interval"))
+        self._stack_link = None
+        self._link_stack(True)
+        self.play.observe(self._on_step, "value")
+        self.back.on_click(lambda _: self.prev())
+        self.forward.on_click(lambda _: self.next())
+        for control in self.controls.values():
+            control.observe(self._rebuild, "value")
+        bar = widgets.HBox([self.play, self.back, self.forward, self.slider, self.counter,
+                            self.speed], layout=widgets.Layout(flex_flow="row wrap"))
+        rows = [widgets.HTML(render.STYLE)]
+        if self.controls:
+            rows.append(widgets.HBox(list(self.controls.values()),
+                                     layout=widgets.Layout(flex_flow="row wrap")))
+        super().__init__(rows + [self.frame_area, bar])
+        self._rebuild()
+
+    # -- state a test or a notebook reads ------------------------------------
+    @property
+    def step(self) -> int:
+        """Index of the step shown."""
+        return self.play.value
+
+    @step.setter
+    def step(self, index: int) -> None:
+        count = len(self.steps) if self.steps is not None else 1
+        if not 0 <= index < count:
+            raise ValueError(f"step must be between 0 and {count - 1}, got {index}")
+        self.play.value = self.slider.value = index
+        if self._renderer is None or len(self._renderer) <= self._max_frames:
+            self.stack.selected_index = index
+
+    @property
+    def frame(self) -> str:
+        """The HTML of the frame shown (or of the message shown instead)."""
+        if self._renderer is None:
+            return self.stack.children[0].value
+        return self._renderer(self.step)
+
+    def next(self) -> None:
+        if self.steps is not None:
+            self.step = min(self.step + 1, len(self.steps) - 1)
+
+    def prev(self) -> None:
+        self.step = max(self.step - 1, 0)
+
+    def set(self, **values) -> None:
+        """Set controls by name, e.g. `player.set(padding=1)`."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(f"no control named {name!r}; there are {list(self.controls)}")
+            self.controls[name].value = value
+
+    def __repr__(self) -> str:
+        if self.steps is None:
+            return f"Player({self.title or 'animation'}: impossible setting, message shown)"
+        return repr(self.steps).replace("StepSequence(", "Player(", 1)
+
+    # -- what happens when things change ---------------------------------------
+    def _values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _rebuild(self, _change=None) -> None:
+        self.play.playing = False
+        try:
+            self.steps = self._build(**self._values())
+            self._renderer = render.FrameRenderer(self.steps, cell=self._cell, title=self.title)
+            self.message = ""
+        except ValueError as error:
+            self._show_message(str(error))
+            return
+        except Exception as error:  # a bug: say so in the widget, never a traceback
+            self._show_message(f"Internal error, please report it: {type(error).__name__}: {error}")
+            return
+        count = len(self.steps)
+        self.play.value = self.slider.value = 0
+        self.play.max = self.slider.max = count - 1
+        self.play.disabled = self.slider.disabled = count == 1
+        if count <= self._max_frames:
+            self._link_stack(True)
+            self.stack.children = [widgets.HTML(f) for f in self._renderer.frames()]
+            self.stack.selected_index = 0
+        else:
+            self._link_stack(False)
+            self.live.value = self._renderer(0)
+        self._update_counter()
+
+    def _show_message(self, text: str) -> None:
+        self.steps, self._renderer, self.message = None, None, text
+        self._link_stack(True)
+        self.play.value = self.slider.value = 0
+        self.play.max = self.slider.max = 0
+        self.play.disabled = self.slider.disabled = True
+        self.stack.children = [widgets.HTML(render.message_frame(text, title=self.title))]
+        self.stack.selected_index = 0
+        self.counter.value = ""
+
+    def _link_stack(self, linked: bool) -> None:
+        if linked and self._stack_link is None:
+            self._stack_link = widgets.jsdlink((self.play, "value"),
+                                               (self.stack, "selected_index"))
+            self.frame_area.children = [self.stack]
+        elif not linked and self._stack_link is not None:
+            self._stack_link.unlink()
+            self._stack_link.close()
+            self._stack_link = None
+            self.frame_area.children = [self.live]
+
+    def _on_step(self, change) -> None:
+        if self._renderer is not None and self._stack_link is None:
+            self.live.value = self._renderer(change["new"])
+        self._update_counter()
+
+    def _update_counter(self) -> None:
+        if self.steps is not None:
+            self.counter.value = f"{self.play.value + 1} / {len(self.steps)}"
+
+
+def _control(name: str, spec):
+    """A widget for a `range` (a slider) or a mapping of named choices (a dropdown)."""
+    if isinstance(spec, range):
+        if len(spec) == 0:
+            raise ValueError(f"{name}: the range {spec!r} is empty")
+        return widgets.IntSlider(value=spec.start, min=spec.start, max=spec[-1], step=spec.step,
+                                 description=name, continuous_update=False)
+    return widgets.Dropdown(options=list(spec), description=name, layout=_WIDE)
+
+
+def explore(make_steps: Callable[..., StepSequence], *, title: str = "", **params) -> Player:
+    """A Player over `make_steps(**params)` with a control for every parameter that
+    is a `range` (slider) or a dict of named choices (dropdown); other values are fixed."""
+    choices = {k: v for k, v in params.items() if isinstance(v, (range, Mapping))}
+    fixed = {k: v for k, v in params.items() if k not in choices}
+    controls = {k: _control(k, v) for k, v in choices.items()}
+
+    def build(**values):
+        picked = {k: (choices[k][v] if isinstance(choices[k], Mapping) else v)
+                  for k, v in values.items()}
+        return make_steps(**fixed, **picked)
+
+    return Player(build, controls, title=title)
+
+
+def conv_player(X, K, *, title: str = "", **params) -> Player:
+    """Animate `corr2d` / `corr2d_multi_in` (see `conv2d_steps`). Any argument can be a
+    `range` or a dict of named choices, which gives the reader a control for it."""
+    return explore(conv2d_steps, X=X, K=K, title=title, **params)
+
+
+def pool_player(X, pool_size, *, title: str = "", **params) -> Player:
+    """Animate `pool2d` (see `pool2d_steps`); arguments as for `conv_player`."""
+    return explore(pool2d_steps, X=X, pool_size=pool_size, title=title, **params)
+
+
+class FieldView(widgets.VBox):
+    """Pick a cell of a stacked network's output and see every cell it depends on."""
+
+    def __init__(self, input_size, layers, *, cell: int = 34):
+        self.layers, self._cell = list(layers), cell
+        self.sizes = layer_sizes(input_size, self.layers)
+        self.depth = widgets.IntSlider(value=len(self.layers), min=1, max=len(self.layers),
+                                       description="layers", continuous_update=False)
+        self.row = widgets.IntSlider(description="row", continuous_update=False)
+        self.col = widgets.IntSlider(description="column", continuous_update=False)
+        self.view = widgets.HTML()
+        for control in (self.depth, self.row, self.col):
+            control.observe(self._redraw, "value")
+        super().__init__([widgets.HTML(render.STYLE),
+                          widgets.HBox([self.depth, self.row, self.col],
+                                       layout=widgets.Layout(flex_flow="row wrap")),
+                          self.view])
+        self._redraw()
+
+    def _redraw(self, _change=None) -> None:
+        h, w = self.sizes[self.depth.value]
+        self.row.max, self.col.max = h - 1, w - 1
+        fields = receptive_field(self.sizes[0], self.layers[: self.depth.value],
+                                 (self.row.value, self.col.value))
+        self.fields = fields
+        self.view.value = render.field_frame(self.sizes, fields, cell=self._cell)
+
+    def __repr__(self) -> str:
+        sizes = " -> ".join(f"{h}x{w}" for h, w in self.sizes)
+        return f"FieldView({len(self.layers)} layers, {sizes})"

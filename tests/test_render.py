@@ -1,0 +1,85 @@
+"""Frames: what a reader sees for a step, checked as text."""
+
+import re
+
+import torch
+
+import helpers
+from helpers import render
+
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.arange(4.0).reshape(2, 2)
+
+
+def math_line(frame: str) -> str:
+    block = re.search(r'<div class="cbk-math">(.*?)</div></div>$', frame).group(1)
+    return re.sub(r"<[^>]+>", "", block.replace("</div><div>", " | "))
+
+
+def test_fmt():
+    assert [render.fmt(v) for v in (19.0, -1.0, 0.5, 1 / 3, -0.0, float("-inf"))] == [
+        "19", "\u22121", "0.5", "0.33", "0", "\u2212\u221e"]
+
+
+def test_worked_example_frames_write_out_the_sums():
+    frames = render.FrameRenderer(helpers.conv2d_steps(X3, K2)).frames()
+    lines = [math_line(f) for f in frames]
+    assert lines == [
+        "0\u00d70 + 1\u00d71 + 3\u00d72 + 4\u00d73 = 19",
+        "1\u00d70 + 2\u00d71 + 4\u00d72 + 5\u00d73 = 25",
+        "3\u00d70 + 4\u00d71 + 6\u00d72 + 7\u00d73 = 37",
+        "4\u00d70 + 5\u00d71 + 7\u00d72 + 8\u00d73 = 43",
+    ]
+    assert 'data-step="2" data-value="37.0"' in frames[2]
+    assert "step 3 of 4 \u00b7 output [1, 0]" in frames[2]
+
+
+def test_frame_marks_window_output_and_padding():
+    frame = render.FrameRenderer(helpers.conv2d_steps(X3, K2, padding=1))(0)
+    assert frame.count('<g class="wp">') == 3 and frame.count('<g class="w">') == 1
+    assert frame.count('<g class="p">') == 16 - 3
+    assert frame.count('<g class="o">') == 1 and frame.count('<g class="e">') == 15
+    assert "input 3\u00d73, padding 1" in frame
+
+
+def test_output_fills_in_as_steps_go():
+    renderer = render.FrameRenderer(helpers.conv2d_steps(X3, K2))
+    last = renderer(3)
+    assert last.count('<g class="d">') == (9 - 4) + 3  # input cells off the window, done outputs
+    for value in ("19", "25", "37", "43"):
+        assert f">{value}</text>" in last
+    assert ">25</text>" not in renderer(0)
+
+
+def test_multi_channel_and_bias_arithmetic():
+    steps = helpers.conv2d_steps(torch.stack([X3, X3 + 1]), torch.stack([K2, K2 + 1]), bias=0.5)
+    line = math_line(render.FrameRenderer(steps)(0))
+    assert line.endswith("19 + 37 + 0.5 (bias) = 56.5")
+    assert line.startswith("channel 0: 0\u00d70 + 1\u00d71")
+    single = math_line(render.FrameRenderer(helpers.conv2d_steps(X3, -K2, bias=-1))(0))
+    assert single == ("0\u00d70 + 1\u00d7(\u22121) + 3\u00d7(\u22122) + 4\u00d7(\u22123) = \u221219"
+                      " | \u221219 + (\u22121) (bias) = \u221220")
+
+
+def test_pooling_arithmetic():
+    X4 = torch.arange(16.0).reshape(4, 4)
+    max_line = math_line(render.FrameRenderer(helpers.pool2d_steps(X4, 3, padding=1, stride=2))(0))
+    inf = "\u2212\u221e"
+    assert max_line == f"max({inf}, {inf}, {inf}, {inf}, 0, 1, {inf}, 4, 5) = 5"
+    avg = render.FrameRenderer(helpers.pool2d_steps(X3, 2, mode="avg"))
+    assert math_line(avg(3)) == "(4 + 5 + 7 + 8) / 4 = 6"
+    assert avg(3).startswith('<div class="cbk"') and "avg pool \u00b7 step 4 of 4" in avg(3)
+
+
+def test_message_frame_escapes_text():
+    frame = render.message_frame("kernel <4x4> does not fit", title="demo")
+    assert "kernel &lt;4x4&gt; does not fit" in frame and 'class="cbk-msg"' in frame
+
+
+def test_field_frame_counts_cells():
+    sizes = [(6, 6), (5, 5), (4, 4)]
+    fields = helpers.receptive_field(6, [{"kernel_size": 2}] * 2, (1, 2))
+    frame = render.field_frame(sizes, fields)
+    assert 'data-field="9"' in frame
+    assert "depends on 9 input cells (rows 1..3, columns 2..4)" in frame
+    assert frame.count('<g class="w">') == 9 + 4 and frame.count('<g class="o">') == 1

@@ -1,0 +1,117 @@
+"""The step model: it rebuilds each operation's output, and each step's arithmetic adds up."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import helpers
+
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.arange(4.0).reshape(2, 2)
+
+
+def test_worked_example_steps():
+    steps = helpers.conv2d_steps(X3, K2)
+    assert [s.value for s in steps] == [19, 25, 37, 43]
+    first = steps[0]
+    assert first.out_pos == (0, 0)
+    assert first.cells == ((0, 0), (0, 1), (1, 0), (1, 1))
+    assert first.inputs == ((0, 1, 3, 4),)
+    assert first.weights == ((0, 1, 2, 3),)
+    assert first.products == ((0, 1, 6, 12),)
+    assert steps[3].out_pos == (1, 1) and steps[3].products == ((0, 5, 14, 24),)
+    assert repr(steps) == ("StepSequence(corr2d, input 3x3, kernel 2x2, padding (0, 0), "
+                           "stride (1, 1), 4 steps)")
+
+
+def test_multi_input_steps_carry_partial_sums():
+    steps = helpers.conv2d_steps(torch.stack([X3, X3 + 1]), torch.stack([K2, K2 + 1]))
+    assert [s.value for s in steps] == [56, 72, 104, 120]
+    assert steps[0].partial_sums == (19, 37)
+    assert steps[0].inputs == ((0, 1, 3, 4), (1, 2, 4, 5))
+
+
+def test_padding_cells_are_marked():
+    steps = helpers.conv2d_steps(X3, K2, padding=1)
+    assert steps.padded.shape == (1, 5, 5)
+    assert steps.pad_mask.sum() == 25 - 9
+    assert steps[0].in_padding == (True, True, True, False)
+    assert steps[0].inputs == ((0, 0, 0, 0),)
+    assert steps[0].value == 0
+    centre = steps[5]  # output [1, 1] of 4x4 covers X[0:2, 0:2]
+    assert centre.in_padding == (False,) * 4 and centre.value == 19
+
+
+def test_pooling_steps():
+    X4 = torch.arange(16.0).reshape(4, 4)
+    steps = helpers.pool2d_steps(X4, 3, padding=1, stride=2)
+    assert [s.value for s in steps] == [5, 7, 13, 15]
+    assert steps[0].in_padding.count(True) == 5
+    first = steps[0]
+    assert all(v == -math.inf
+               for v, pad in zip(first.inputs[0], first.in_padding, strict=True) if pad)
+    avg = helpers.pool2d_steps(X3, 2, mode="avg")
+    assert [s.value for s in avg] == [2, 3, 5, 6]
+    assert avg.op == "avg pool" and avg.kernel is None and avg[0].products is None
+
+
+settings_ = st.fixed_dictionaries({
+    "padding": st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    "stride": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    "dilation": st.tuples(st.integers(1, 2), st.integers(1, 2)),
+})
+
+
+@given(c=st.integers(0, 3), n=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+       k=st.tuples(st.integers(1, 4), st.integers(1, 4)), kw=settings_,
+       bias=st.floats(-2, 2), seed=st.integers(0, 999))
+def test_conv_steps_rebuild_output_and_add_up(c, n, k, kw, bias, seed):
+    g = torch.Generator().manual_seed(seed)
+    shape_x, shape_k = ((c, *n), (c, *k)) if c else (n, k)
+    X, K = torch.randn(shape_x, generator=g), torch.randn(shape_k, generator=g)
+    p, d = kw["padding"], kw["dilation"]
+    assume(all(d[a] * (k[a] - 1) + 1 <= n[a] + 2 * p[a] for a in (0, 1)))
+    steps = helpers.conv2d_steps(X, K, bias=bias, **kw)
+    op = helpers.corr2d_multi_in if c else helpers.corr2d
+    expected = op(X, K, **kw) + bias
+    m_h, m_w = expected.shape
+    assert len(steps) == m_h * m_w
+    laid_out = torch.tensor([s.value for s in steps]).reshape(m_h, m_w)
+    assert torch.equal(laid_out, expected)
+    for index, step in enumerate(steps):
+        assert step.index == index and step.out_pos == divmod(index, m_w)
+        assert step.value == pytest.approx(sum(step.partial_sums) + bias, abs=1e-4)
+        for ch, products in enumerate(step.products):
+            assert step.partial_sums[ch] == pytest.approx(sum(products), abs=1e-4)
+            assert products == pytest.approx(
+                [x * w for x, w in zip(step.inputs[ch], step.weights[ch], strict=True)])
+            assert step.inputs[ch] == tuple(steps.padded[ch][r, c_].item() for r, c_ in step.cells)
+        for (r, c_), pad in zip(step.cells, step.in_padding, strict=True):
+            inside = p[0] <= r < p[0] + n[0] and p[1] <= c_ < p[1] + n[1]
+            assert pad is (not inside)
+            assert bool(steps.pad_mask[r, c_]) is pad
+
+
+@given(n=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+       k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+       s=st.tuples(st.integers(1, 3), st.integers(1, 3)), mode=st.sampled_from(["max", "avg"]),
+       seed=st.integers(0, 999))
+def test_pool_steps_rebuild_output(n, k, p, s, mode, seed):
+    assume(all(2 * p[a] <= k[a] <= n[a] + 2 * p[a] for a in (0, 1)))
+    X = torch.randn(n, generator=torch.Generator().manual_seed(seed))
+    steps = helpers.pool2d_steps(X, k, mode=mode, padding=p, stride=s)
+    expected = helpers.pool2d(X, k, mode, padding=p, stride=s)
+    laid_out = torch.tensor([st_.value for st_ in steps]).reshape(expected.shape)
+    assert torch.equal(laid_out, expected)
+    for step in steps:
+        values = step.inputs[0]
+        if mode == "max":
+            assert step.value == max(values)
+        else:
+            assert step.value == pytest.approx(sum(values) / len(values), abs=1e-5)
+        pads = [v for v, pad in zip(values, step.in_padding, strict=True) if pad]
+        assert all(v == (-math.inf if mode == "max" else 0) for v in pads)

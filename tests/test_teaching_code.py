@@ -1,0 +1,65 @@
+"""The functions a chapter teaches stay in step with the helpers the widgets use.
+
+A code cell whose first line is `#| teaches: helpers.NAME` defines a reader's
+version of `helpers.NAME`. Each function defined in such a cell must give the
+same results as the library on the same (random and worked) inputs.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+import helpers
+
+NOTEBOOKS = sorted(Path(__file__).parent.parent.glob("notebooks/*.ipynb"))
+MARK = re.compile(r"\A#\| teaches: helpers\.(\w+)\s*$", re.M)
+
+
+def _corr2d_inputs():
+    g = torch.Generator().manual_seed(0)
+    yield torch.arange(9.0).reshape(3, 3), torch.arange(4.0).reshape(2, 2)
+    for n_h, n_w, k_h, k_w in [(1, 1, 1, 1), (6, 8, 1, 2), (5, 4, 3, 2), (7, 7, 7, 1)]:
+        yield torch.randn(n_h, n_w, generator=g), torch.randn(k_h, k_w, generator=g)
+
+
+# For each helpers function a chapter teaches: argument tuples to call both versions with.
+INPUTS = {"corr2d": _corr2d_inputs}
+
+
+def teaching_cells():
+    for path in NOTEBOOKS:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            match = MARK.match(cell.source) if cell.cell_type == "code" else None
+            if match:
+                yield pytest.param(cell.source, match.group(1), id=f"{path.stem}-cell{index}")
+
+
+def defined_functions(source: str) -> dict:
+    """Run only the imports and function definitions of a cell; return the functions."""
+    tree = ast.parse(source)
+    keep = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
+    namespace = {"torch": torch}
+    exec(compile(ast.Module(keep, type_ignores=[]), "<notebook cell>", "exec"), namespace)
+    return {n.name: namespace[n.name] for n in keep if isinstance(n, ast.FunctionDef)}
+
+
+def test_chapter_1_teaches_corr2d():
+    assert {p.values[1] for p in teaching_cells()} >= {"corr2d"}
+
+
+@pytest.mark.parametrize(("source", "target"), list(teaching_cells()))
+def test_notebook_function_agrees_with_helpers(source, target):
+    assert target in INPUTS, f"add inputs for helpers.{target} to INPUTS in this file"
+    functions = defined_functions(source)
+    assert functions, "a '#| teaches:' cell must define a function"
+    library = getattr(helpers, target)
+    for name, function in functions.items():
+        for args in INPUTS[target]():
+            expected = library(*args)
+            got = function(*args)
+            assert got.shape == expected.shape, name
+            assert torch.allclose(got, expected, atol=1e-5), name

@@ -1,0 +1,66 @@
+"""Every bad input gets a ValueError that names the parameter and the problem."""
+
+import pytest
+import torch
+from torch import nn
+
+import helpers
+
+X = torch.arange(9.0).reshape(3, 3)
+K = torch.arange(4.0).reshape(2, 2)
+X2 = torch.stack([X, X + 1])
+K2 = torch.stack([K, K + 1])
+
+CASES = [
+    ("kernel larger", lambda: helpers.corr2d(X, torch.ones(4, 4)), "kernel size 4 .*does not fit"),
+    ("dilated kernel", lambda: helpers.corr2d(X, K, dilation=3), "spanning 4 with dilation 3"),
+    ("stride 0", lambda: helpers.corr2d(X, K, stride=0), "stride must be at least 1"),
+    ("stride pair", lambda: helpers.corr2d(X, K, stride=(1, 0)), "stride must be at least 1"),
+    ("dilation 0", lambda: helpers.corr2d(X, K, dilation=0), "dilation must be at least 1"),
+    ("negative padding", lambda: helpers.corr2d(X, K, padding=-1), "padding must be 0 or more"),
+    ("fractional padding", lambda: helpers.corr2d(X, K, padding=0.5), "padding must be a whole"),
+    ("bool padding", lambda: helpers.corr2d(X, K, padding=True), "padding must be a whole"),
+    ("three paddings", lambda: helpers.corr2d(X, K, padding=(1, 1, 1)), "padding must be an int"),
+    ("3-D X for corr2d", lambda: helpers.corr2d(X2, K), "X must be 2-D"),
+    ("1-D K", lambda: helpers.corr2d(X, torch.ones(2)), "K must be 2-D"),
+    ("empty X", lambda: helpers.corr2d(torch.ones(0, 3), K), "X must not be empty"),
+    ("text X", lambda: helpers.corr2d("abc", K), "X must be a tensor of numbers"),
+    ("complex X", lambda: helpers.corr2d(X.to(torch.complex64), K), "real numbers"),
+    ("channels", lambda: helpers.corr2d_multi_in(X2, torch.stack([K] * 3)), "3 input channel"),
+    ("multi_in 2-D K", lambda: helpers.corr2d_multi_in(X2, K), "K must be 3-D"),
+    ("multi_in_out 3-D K", lambda: helpers.corr2d_multi_in_out(X2, K2), "K must be 4-D"),
+    ("1x1 wrong kernel", lambda: helpers.corr2d_multi_in_out_1x1(X2, torch.ones(1, 2, 2, 2)),
+     "c_o x c_i x 1 x 1"),
+    ("1x1 channels", lambda: helpers.corr2d_multi_in_out_1x1(X2, torch.ones(1, 3, 1, 1)),
+     "3 input channel"),
+    ("pool mode", lambda: helpers.pool2d(X, 2, "min"), "mode must be 'max' or 'avg'"),
+    ("pool too big", lambda: helpers.pool2d(X, 4), "pool_size 4 .*does not fit"),
+    ("pool padding", lambda: helpers.pool2d(X, 2, padding=2), "more than half the pool size"),
+    ("pool size 0", lambda: helpers.pool2d(X, 0), "pool_size must be at least 1"),
+    ("pool 4-D", lambda: helpers.pool2d(X[None, None], 2), "X must be 2-D or 3-D"),
+    ("shape kernel", lambda: helpers.conv_output_shape(3, 5), "kernel_size 5 .*does not fit"),
+    ("shape input 0", lambda: helpers.conv_output_shape(0, 1), "input_size must be at least 1"),
+    ("comp_conv2d layer", lambda: helpers.comp_conv2d(nn.Linear(2, 2), X), "torch.nn.Conv2d"),
+    ("comp_conv2d channels", lambda: helpers.comp_conv2d(nn.Conv2d(2, 1, 1), X),
+     "one input and one output channel"),
+    ("comp_conv2d fit", lambda: helpers.comp_conv2d(nn.Conv2d(1, 1, 5), X), "does not fit"),
+    ("steps K dims", lambda: helpers.conv2d_steps(X2, K), "K must be 3-D"),
+    ("steps bias", lambda: helpers.conv2d_steps(X, K, bias=[1, 2]), "bias must be a single"),
+    ("pool steps 3-D", lambda: helpers.pool2d_steps(X2, 2), "X must be 2-D"),
+    ("pool steps mode", lambda: helpers.pool2d_steps(X, 2, mode="sum"), "mode must be"),
+    ("field out_pos", lambda: helpers.receptive_field(4, [{"kernel_size": 3}], (2, 0)),
+     "outside the last output"),
+    ("field no layers", lambda: helpers.receptive_field(4, [], (0, 0)), "at least one layer"),
+    ("field fit", lambda: helpers.receptive_field(4, [{"kernel_size": 3}] * 2, (0, 0)),
+     "layer 2: kernel_size 3"),
+    ("field string padding",
+     lambda: helpers.receptive_field(4, [nn.Conv2d(1, 1, 3, padding="same")], (0, 0)),
+     "padding='same' is not supported"),
+    ("exercise name", lambda: helpers.check("no.such", 1), "no exercise named"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_raises_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,0 +1,136 @@
+"""Widgets driven without a browser: set the step or a control, read what the frame shows."""
+
+import itertools
+import re
+
+import pytest
+import torch
+
+import helpers
+from helpers import render
+
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.arange(4.0).reshape(2, 2)
+
+
+def shown_value(frame: str) -> float:
+    return float(re.search(r'data-value="([^"]+)"', frame).group(1))
+
+
+def test_worked_example_plays_19_25_37_43():
+    player = helpers.conv_player(X3, K2)
+    assert repr(player) == ("Player(corr2d, input 3x3, kernel 2x2, padding (0, 0), "
+                            "stride (1, 1), 4 steps)")
+    seen = []
+    for _ in range(4):
+        seen.append(shown_value(player.frame))
+        assert player.stack.selected_index == player.step
+        assert player.stack.children[player.step].value == player.frame
+        player.next()
+    assert seen == [19, 25, 37, 43]
+    assert player.step == 3  # next() stops at the last step
+    player.prev()
+    assert player.step == 2 and player.slider.value == 2 and player.play.value == 2
+    assert "4\u00d70 + 5\u00d71" not in player.frame and "3\u00d70 + 4\u00d71" in player.frame
+
+
+def test_controls_of_the_player():
+    player = helpers.conv_player(X3, K2)
+    assert player.play.max == player.slider.max == 3
+    assert player.speed.value == player.play.interval
+    assert player.counter.value == "1 / 4"
+    player.step = 2
+    assert player.counter.value == "3 / 4"
+    with pytest.raises(ValueError, match="step must be between 0 and 3"):
+        player.step = 4
+
+
+def test_changing_a_parameter_rebuilds_the_animation():
+    player = helpers.conv_player(X3, K2, padding=range(0, 3), stride=range(1, 3))
+    player.step = 3
+    player.set(padding=1)
+    assert player.step == 0 and len(player.steps) == 16 and len(player.stack.children) == 16
+    assert "padding 1" in player.frame
+    player.set(stride=2)
+    assert len(player.steps) == 4 and shown_value(player.frame) == 0
+    with pytest.raises(ValueError, match="no control named 'dilation'"):
+        player.set(dilation=2)
+
+
+def test_impossible_setting_shows_a_message_not_a_traceback():
+    player = helpers.conv_player({"3x3": X3}, {"2x2": K2, "4x4": torch.ones(4, 4)})
+    player.set(K="4x4")
+    assert player.steps is None
+    assert "does not fit the padded input" in player.message
+    assert "does not fit the padded input" in player.frame and 'class="cbk-msg"' in player.frame
+    assert player.play.disabled and player.slider.disabled
+    assert repr(player) == "Player(animation: impossible setting, message shown)"
+    player.set(K="2x2")
+    assert player.message == "" and shown_value(player.frame) == 19 and not player.play.disabled
+
+
+def test_a_bug_in_a_build_is_reported_in_the_widget():
+    def broken(**_):
+        raise TypeError("boom")
+
+    player = helpers.Player(broken, title="broken")
+    assert player.message.startswith("Internal error, please report it: TypeError: boom")
+
+
+def test_every_combination_of_controls_gives_a_frame_or_a_message():
+    inputs = {"1x1": torch.ones(1, 1), "3x3": X3, "band": torch.ones(6, 8),
+              "two channels": torch.stack([X3, X3 + 1])}
+    kernels = {"1x1": torch.ones(1, 1), "2x2": K2, "1x2": torch.tensor([[1.0, -1.0]]),
+               "5x5": torch.ones(5, 5), "two channels": torch.stack([K2, K2])}
+    player = helpers.conv_player(inputs, kernels, padding=range(0, 3), stride=range(1, 4),
+                                 dilation=range(1, 3), bias={"none": 0.0, "0.5": 0.5})
+    combos = itertools.product(inputs, kernels, range(0, 3), range(1, 4), range(1, 3),
+                               ["none", "0.5"])
+    drawn = refused = 0
+    for x, k, p, s, d, b in combos:
+        player.set(X=x, K=k, padding=p, stride=s, dilation=d, bias=b)
+        if player.steps is None:
+            assert player.message and not player.message.startswith("Internal error")
+            assert 'class="cbk-msg"' in player.frame
+            refused += 1
+            continue
+        expected = helpers.conv2d_steps(inputs[x], kernels[k], padding=p, stride=s,
+                                        dilation=d, bias=float(b != "none") * 0.5)
+        assert [st.value for st in player.steps] == [st.value for st in expected]
+        player.step = len(player.steps) - 1
+        assert shown_value(player.frame) == expected[-1].value
+        drawn += 1
+    assert drawn > 100 and refused > 50
+
+
+def test_pool_player_modes():
+    player = helpers.pool_player(torch.arange(16.0).reshape(4, 4), 3,
+                                 mode={"max": "max", "avg": "avg"}, padding=range(0, 3),
+                                 stride=range(1, 4))
+    player.set(padding=1, stride=2)
+    assert [st.value for st in player.steps] == [5, 7, 13, 15]
+    player.set(mode="avg")
+    assert player.steps.op == "avg pool"
+    player.set(padding=2)
+    assert "more than half the pool size" in player.message
+
+
+def test_long_animations_are_drawn_by_the_kernel():
+    player = helpers.Player(lambda: helpers.conv2d_steps(torch.ones(5, 5), K2), max_frames=10)
+    assert len(player.steps) == 16 and player.frame_area.children == (player.live,)
+    player.step = 7
+    assert player.live.value == player.frame == render.FrameRenderer(player.steps)(7)
+    small = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=10)
+    assert small.frame_area.children == (small.stack,)
+
+
+def test_field_view():
+    view = helpers.FieldView(9, [{"kernel_size": 3}] * 3)
+    assert repr(view) == "FieldView(3 layers, 9x9 -> 7x7 -> 5x5 -> 3x3)"
+    assert len(view.fields[0]) == 49 and 'data-field="49"' in view.view.value
+    view.depth.value = 1
+    assert view.row.max == 6 and len(view.fields[0]) == 9
+    view.row.value, view.col.value = 6, 6
+    assert view.fields[0] == {(r, c) for r in range(6, 9) for c in range(6, 9)}
+    view.depth.value = 3  # the chosen cell is clamped into the smaller output
+    assert view.row.value == 2 and len(view.fields[0]) == 49
