@@ -9,7 +9,15 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
 .PHONY: setup lab test lint notebooks clean
 
-setup: $(STAMP)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+setup: $(STAMP) $(LAB_SETTINGS)
+
+# JupyterLab settings for reading and lecturing: every cell stays rendered (so widgets
+# keep their state when scrolled away), and no news pop-up covers the notebook.
+$(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp $< $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +27,11 @@ $(STAMP): pyproject.toml
 		--display-name "Python 3 (convolution book)"
 	touch $(STAMP)
 
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: setup
 	$(BIN)/ruff check .

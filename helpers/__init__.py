@@ -14,11 +14,12 @@ from .ops import (
 )
 from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
-from .widgets import FieldView, Player, conv_player, explore, pool_player
+from .widgets import FieldView, Player, SpeedTest, conv_player, explore, pool_player
 
 __all__ = [
     "FieldView",
     "Player",
+    "SpeedTest",
     "Step",
     "StepSequence",
     "check",

@@ -29,6 +29,9 @@ STYLE = """<style>
 .cbk-math div{margin:2px 0}
 .cbk-math .pad{color:#8a8a8a}
 .cbk-math b{color:#a04000}
+.cbk-speed{font-size:17px;border-collapse:collapse}
+.cbk-speed td,.cbk-speed th{padding:4px 14px;text-align:right;border-bottom:1px solid #ddd}
+.cbk-speed td:first-child,.cbk-speed th:first-child{text-align:left;font-family:monospace}
 .cbk-msg{font-size:17px;padding:10px 14px;border-left:5px solid #D55E00;background:#fff4ec}
 .cbk svg text{font-family:ui-monospace,Menlo,Consolas,monospace;text-anchor:middle;
  dominant-baseline:central;fill:#111}
@@ -255,3 +258,15 @@ def field_frame(sizes, fields, *, cell: int = 34) -> str:
     return (f'<div class="cbk" data-field="{len(fields[0])}"><div class="cbk-head">'
             f"Output [{r}, {c}] of layer {last} depends on {len(fields[0])} input cells "
             f"({span})</div><div class=\"cbk-row\">{arrow.join(figures)}</div></div>")
+
+
+def speed_table(medians: dict[str, float]) -> str:
+    """Median milliseconds per call, and how many times slower than the fastest."""
+    fastest = min(medians.values())
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{ms:.3g} ms</td>"
+        f"<td>{ms / fastest:.3g}\u00d7</td></tr>"
+        for name, ms in medians.items()
+    )
+    return (f'<div class="cbk"><table class="cbk-speed"><tr><th>call</th><th>median time</th>'
+            f"<th>vs fastest</th></tr>{rows}</table></div>")

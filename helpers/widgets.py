@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from . import render
 from .fields import layer_sizes, receptive_field
 from .steps import StepSequence, conv2d_steps, pool2d_steps
+from .timing import median_ms
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
 _WIDE = widgets.Layout(width="auto")
@@ -40,7 +41,7 @@ class Player(widgets.VBox):
                                  show_repeat=False)
         self.slider = widgets.IntSlider(min=0, max=0, description="step", readout=False,
                                         layout=widgets.Layout(width="320px"))
-        self.counter = widgets.Label()
+        self.counter = widgets.Label(layout=widgets.Layout(margin="0 18px 0 6px"))
         self.speed = widgets.IntSlider(value=interval, min=100, max=2000, step=100,
                                        description="ms per step", readout=True,
                                        style={"description_width": "auto"})
@@ -236,3 +237,33 @@ class FieldView(widgets.VBox):
     def __repr__(self) -> str:
         sizes = " -> ".join(f"{h}x{w}" for h, w in self.sizes)
         return f"FieldView({len(self.layers)} layers, {sizes})"
+
+
+class SpeedTest(widgets.VBox):
+    """Times named calls when the reader presses the button, and shows a table.
+
+    Nothing is timed until then, so a stored notebook holds no machine's timings.
+    """
+
+    def __init__(self, calls: Mapping[str, Callable[[], object]], *, repeat: int = 5):
+        self.calls, self.repeat = dict(calls), repeat
+        self.results: dict[str, float] = {}
+        self.button = widgets.Button(description="Measure on this machine", icon="clock-o",
+                                     layout=widgets.Layout(width="auto"))
+        self.table = widgets.HTML()
+        self.button.on_click(lambda _: self.measure())
+        super().__init__([widgets.HTML(render.STYLE), self.button, self.table])
+
+    def measure(self) -> None:
+        self.button.disabled = True
+        self.table.value = render.message_frame("Measuring...")
+        try:
+            self.results = median_ms(self.calls, repeat=self.repeat)
+            self.table.value = render.speed_table(self.results)
+        except Exception as error:  # the reader's own code: report, never a traceback
+            self.table.value = render.message_frame(f"{type(error).__name__}: {error}")
+        finally:
+            self.button.disabled = False
+
+    def __repr__(self) -> str:
+        return f"SpeedTest({', '.join(self.calls)})"

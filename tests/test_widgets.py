@@ -134,3 +134,18 @@ def test_field_view():
     assert view.fields[0] == {(r, c) for r in range(6, 9) for c in range(6, 9)}
     view.depth.value = 3  # the chosen cell is clamped into the smaller output
     assert view.row.value == 2 and len(view.fields[0]) == 49
+
+
+def test_speed_test_times_only_on_request():
+    test = helpers.SpeedTest({"sum": lambda: sum(range(100)), "nothing": lambda: None},
+                             repeat=2)
+    assert repr(test) == "SpeedTest(sum, nothing)" and test.table.value == ""
+    test.button.click()
+    assert set(test.results) == {"sum", "nothing"} and "median time" in test.table.value
+    assert not test.button.disabled
+
+
+def test_speed_test_reports_errors_in_the_widget():
+    test = helpers.SpeedTest({"bad": lambda: 1 / 0}, repeat=1)
+    test.measure()
+    assert "ZeroDivisionError" in test.table.value and 'class="cbk-msg"' in test.table.value
