@@ -73,7 +73,7 @@ class _Grid:
         left, top, half = (18 if row_labels else 2), (16 if col_labels else 2), cell // 2
         width, height = left + self.shape[1] * cell + 2, top + self.shape[0] * cell + 2
         head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-                f'role="img">']
+                f'font-size="{_font_size("", cell)}" role="img">']
         for r, label in enumerate(row_labels or ()):
             head.append(f'<text class="lbl" x="8" y="{top + r * cell + half}">{label}</text>')
         for c, label in enumerate(col_labels or ()):
@@ -96,9 +96,15 @@ class _Grid:
         return "".join(parts)
 
 
+def _font_size(t: str, cell: int) -> int:
+    """Digits at 42 % of the cell, smaller for long numbers so that they fit."""
+    return round(min(0.42 * cell, 1.45 * cell / max(len(t), 1)))
+
+
 def _text(t: str, x: int, y: int, cell: int) -> str:
-    size = min(0.42 * cell, 1.7 * cell / max(len(t), 1))
-    return f'<text x="{x}" y="{y}" font-size="{size:.0f}">{t}</text>'
+    size = _font_size(t, cell)
+    attr = "" if size == _font_size("", cell) else f' font-size="{size}"'
+    return f'<text x="{x}" y="{y}"{attr}>{t}</text>'
 
 
 def _figure(svg: str, caption: str) -> str:
@@ -238,8 +244,11 @@ def _pool_math(op: str, step: Step) -> str:
     return f"<div>{expr} = <b>{fmt(step.value)}</b></div>"
 
 
-def field_frame(sizes, fields, *, cell: int = 34) -> str:
-    """Grids of a stack of layers with the receptive field of one output cell marked."""
+def field_frame(sizes, fields, *, width: int = 880) -> str:
+    """Grids of a stack of layers with the receptive field of one output cell marked,
+    with cells sized so that all levels fit side by side in about `width` pixels."""
+    columns = sum(w for _, w in sizes[: len(fields)])
+    cell = max(14, min(34, (width - 70 * len(fields)) // columns)) // 2 * 2
     figures = []
     last = len(fields) - 1
     for level, ((h, w), field) in enumerate(zip(sizes, fields, strict=False)):
@@ -265,8 +274,12 @@ def speed_table(medians: dict[str, float]) -> str:
     fastest = min(medians.values())
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td><td>{ms:.3g} ms</td>"
-        f"<td>{ms / fastest:.3g}\u00d7</td></tr>"
+        f"<td>{_ratio(ms / fastest)}\u00d7</td></tr>"
         for name, ms in medians.items()
     )
     return (f'<div class="cbk"><table class="cbk-speed"><tr><th>call</th><th>median time</th>'
             f"<th>vs fastest</th></tr>{rows}</table></div>")
+
+
+def _ratio(r: float) -> str:
+    return f"{r:,.0f}" if r >= 10 else f"{r:.1f}"

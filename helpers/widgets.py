@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
 from .fields import layer_sizes, receptive_field
@@ -50,6 +51,7 @@ class Player(widgets.VBox):
         self.forward = widgets.Button(icon="step-forward", tooltip="next step",
                                       layout=widgets.Layout(width="44px"))
         self.stack = widgets.Stack()
+        self._frame_layout, self._frame_style = widgets.Layout(), HTMLStyle()
         self.live = widgets.HTML()
         self.frame_area = widgets.Box([self.stack])
         widgets.jslink((self.play, "value"), (self.slider, "value"))
@@ -133,10 +135,10 @@ class Player(widgets.VBox):
         self.play.disabled = self.slider.disabled = count == 1
         if count <= self._max_frames:
             self._link_stack(True)
-            self.stack.children = [widgets.HTML(f) for f in self._renderer.frames()]
-            self.stack.selected_index = 0
+            self._show_frames(self._renderer.frames())
         else:
             self._link_stack(False)
+            self._show_frames([])
             self.live.value = self._renderer(0)
         self._update_counter()
 
@@ -146,9 +148,16 @@ class Player(widgets.VBox):
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = 0
         self.play.disabled = self.slider.disabled = True
-        self.stack.children = [widgets.HTML(render.message_frame(text, title=self.title))]
-        self.stack.selected_index = 0
+        self._show_frames([render.message_frame(text, title=self.title)])
         self.counter.value = ""
+
+    def _show_frames(self, frames: list[str]) -> None:
+        old = self.stack.children
+        self.stack.children = [widgets.HTML(f, layout=self._frame_layout, style=self._frame_style)
+                               for f in frames]
+        self.stack.selected_index = 0 if frames else None
+        for child in old:  # replaced frames would otherwise live on in the kernel and browser
+            child.close()
 
     def _link_stack(self, linked: bool) -> None:
         if linked and self._stack_link is None:
@@ -210,8 +219,8 @@ def pool_player(X, pool_size, *, title: str = "", **params) -> Player:
 class FieldView(widgets.VBox):
     """Pick a cell of a stacked network's output and see every cell it depends on."""
 
-    def __init__(self, input_size, layers, *, cell: int = 34):
-        self.layers, self._cell = list(layers), cell
+    def __init__(self, input_size, layers):
+        self.layers = list(layers)
         self.sizes = layer_sizes(input_size, self.layers)
         self.depth = widgets.IntSlider(value=len(self.layers), min=1, max=len(self.layers),
                                        description="layers", continuous_update=False)
@@ -232,7 +241,7 @@ class FieldView(widgets.VBox):
         fields = receptive_field(self.sizes[0], self.layers[: self.depth.value],
                                  (self.row.value, self.col.value))
         self.fields = fields
-        self.view.value = render.field_frame(self.sizes, fields, cell=self._cell)
+        self.view.value = render.field_frame(self.sizes, fields)
 
     def __repr__(self) -> str:
         sizes = " -> ".join(f"{h}x{w}" for h, w in self.sizes)

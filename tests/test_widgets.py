@@ -51,8 +51,10 @@ def test_changing_a_parameter_rebuilds_the_animation():
     player.set(padding=1)
     assert player.step == 0 and len(player.steps) == 16 and len(player.stack.children) == 16
     assert "padding 1" in player.frame
+    old = player.stack.children
     player.set(stride=2)
     assert len(player.steps) == 4 and shown_value(player.frame) == 0
+    assert all(frame.comm is None for frame in old)  # replaced frames are closed
     with pytest.raises(ValueError, match="no control named 'dilation'"):
         player.set(dilation=2)
 
@@ -120,6 +122,7 @@ def test_long_animations_are_drawn_by_the_kernel():
     assert len(player.steps) == 16 and player.frame_area.children == (player.live,)
     player.step = 7
     assert player.live.value == player.frame == render.FrameRenderer(player.steps)(7)
+    assert player.stack.children == ()
     small = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=10)
     assert small.frame_area.children == (small.stack,)
 
