@@ -12,7 +12,8 @@ import math
 
 from .steps import Step, StepSequence
 
-CELL = 44  # px, even: readable from the back of a lecture room at 100 % zoom
+CELL = 44  # px, even
+MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most: readable from the back of a lecture room at 100 % zoom
 MINUS = "\u2212"
 
 STYLE = """<style>
@@ -129,6 +130,11 @@ class FrameRenderer:
         self.steps = steps
         self.title = title
         c, height, width = steps.padded.shape
+        if c * height * width > MAX_CELLS:
+            raise ValueError(
+                f"the input is too large to animate: {c} x {height} x {width} cells with padding "
+                f"(at most {MAX_CELLS} are drawn); animate a crop such as X[:12, :12]"
+            )
         p_h, p_w = steps.padding
         rows = [str(r - p_h) if 0 <= r - p_h < height - 2 * p_h else "" for r in range(height)]
         cols = [str(j - p_w) if 0 <= j - p_w < width - 2 * p_w else "" for j in range(width)]

@@ -152,3 +152,37 @@ def test_speed_test_reports_errors_in_the_widget():
     test = helpers.SpeedTest({"bad": lambda: 1 / 0}, repeat=1)
     test.measure()
     assert "ZeroDivisionError" in test.table.value and 'class="cbk-msg"' in test.table.value
+
+
+def test_inputs_too_large_to_draw_get_a_message():
+    player = helpers.conv_player(torch.rand(150, 128), torch.ones(3, 3))
+    assert player.steps is None and "too large to animate" in player.message
+    assert "1 x 150 x 128 cells" in player.message
+
+
+def test_every_setting_of_the_field_view():
+    layers = [{"kernel_size": 3}, {"kernel_size": 2, "stride": 2}, {"kernel_size": 2}]
+    view = helpers.FieldView((9, 8), layers)
+    for depth in (1, 2, 3):
+        view.depth.value = depth
+        h, w = view.sizes[depth]
+        assert (view.row.max, view.col.max) == (h - 1, w - 1)
+        for r, c in itertools.product(range(h), range(w)):
+            view.row.value, view.col.value = r, c
+            assert view.fields == helpers.receptive_field((9, 8), layers[:depth], (r, c))
+            assert f"Output [{r}, {c}] of layer {depth}" in view.view.value
+
+
+def test_every_setting_of_a_pool_player():
+    X = torch.randn(5, 5, generator=torch.Generator().manual_seed(0))
+    player = helpers.pool_player(X, {"2x2": 2, "3x3": 3, "2x3": (2, 3)},
+                                 mode={"max": "max", "avg": "avg"}, padding=range(0, 3),
+                                 stride=range(1, 4))
+    for size, mode, p, s in itertools.product(["2x2", "3x3", "2x3"], ["max", "avg"],
+                                              range(0, 3), range(1, 4)):
+        player.set(pool_size=size, mode=mode, padding=p, stride=s)
+        if player.steps is None:
+            assert "more than half the pool size" in player.message
+            continue
+        player.step = len(player.steps) - 1
+        assert shown_value(player.frame) == player.steps[-1].value
