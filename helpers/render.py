@@ -12,8 +12,8 @@ import math
 
 from .steps import Step, StepSequence
 
-CELL = 44  # px, even
-MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most: readable from the back of a lecture room at 100 % zoom
+CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
+MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
 MINUS = "\u2212"
 
 STYLE = """<style>
