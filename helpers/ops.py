@@ -181,5 +181,8 @@ def comp_conv2d(conv2d: nn.Conv2d, X) -> torch.Tensor:
             tuple(X.shape), conv2d.kernel_size,
             padding=padding, stride=conv2d.stride, dilation=conv2d.dilation,
         )
-    Y = conv2d(X.reshape((1, 1) + X.shape))
+    try:
+        Y = conv2d(X.reshape((1, 1) + X.shape))
+    except RuntimeError as error:  # e.g. circular padding wider than the input
+        raise ValueError(f"this layer cannot run on a {tuple(X.shape)} input: {error}") from None
     return Y.reshape(Y.shape[2:])
