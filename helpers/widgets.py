@@ -42,7 +42,6 @@ class Player(widgets.VBox):
                                  show_repeat=False)
         self.slider = widgets.IntSlider(min=0, max=0, description="step", readout=False,
                                         layout=widgets.Layout(width="320px"))
-        self.counter = widgets.Label(layout=widgets.Layout(margin="0 18px 0 6px"))
         self.speed = widgets.IntSlider(value=interval, min=100, max=2000, step=100,
                                        description="ms per step", readout=True,
                                        style={"description_width": "auto"})
@@ -63,8 +62,8 @@ class Player(widgets.VBox):
         self.forward.on_click(lambda _: self.next())
         for control in self.controls.values():
             control.observe(self._rebuild, "value")
-        bar = widgets.HBox([self.play, self.back, self.forward, self.slider, self.counter,
-                            self.speed], layout=widgets.Layout(flex_flow="row wrap"))
+        bar = widgets.HBox([self.play, self.back, self.forward, self.slider, self.speed],
+                           layout=widgets.Layout(flex_flow="row wrap"))
         rows = [widgets.HTML(render.STYLE)]
         if self.controls:
             rows.append(widgets.HBox(list(self.controls.values()),
@@ -140,7 +139,6 @@ class Player(widgets.VBox):
             self._link_stack(False)
             self._show_frames([])
             self.live.value = self._renderer(0)
-        self._update_counter()
 
     def _show_message(self, text: str) -> None:
         self.steps, self._renderer, self.message = None, None, text
@@ -149,7 +147,6 @@ class Player(widgets.VBox):
         self.play.max = self.slider.max = 0
         self.play.disabled = self.slider.disabled = True
         self._show_frames([render.message_frame(text, title=self.title)])
-        self.counter.value = ""
 
     def _show_frames(self, frames: list[str]) -> None:
         old = self.stack.children
@@ -173,11 +170,6 @@ class Player(widgets.VBox):
     def _on_step(self, change) -> None:
         if self._renderer is not None and self._stack_link is None:
             self.live.value = self._renderer(change["new"])
-        self._update_counter()
-
-    def _update_counter(self) -> None:
-        if self.steps is not None:
-            self.counter.value = f"{self.play.value + 1} / {len(self.steps)}"
 
 
 def _control(name: str, spec):
