@@ -83,7 +83,7 @@ class Player(widgets.VBox):
         if not 0 <= index < count:
             raise ValueError(f"step must be between 0 and {count - 1}, got {index}")
         self.play.value = self.slider.value = index
-        if self._renderer is None or len(self._renderer) <= self._max_frames:
+        if self._stack_link is not None:  # frames are in the stack, not drawn live
             self.stack.selected_index = index
 
     @property
@@ -94,10 +94,12 @@ class Player(widgets.VBox):
         return self._renderer(self.step)
 
     def next(self) -> None:
+        """Show the next step (stays on the last)."""
         if self.steps is not None:
             self.step = min(self.step + 1, len(self.steps) - 1)
 
     def prev(self) -> None:
+        """Show the previous step (stays on the first)."""
         self.step = max(self.step - 1, 0)
 
     def set(self, **values) -> None:
