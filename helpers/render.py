@@ -112,11 +112,6 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
 
 
-def standalone(frame: str) -> str:
-    """A frame with its style sheet, to show on its own (IPython.display.HTML)."""
-    return STYLE + frame
-
-
 def message_frame(text: str, *, title: str = "") -> str:
     """What a widget shows in place of a frame when a setting is impossible."""
     head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
@@ -193,7 +188,10 @@ class FrameRenderer:
         out_fig = _figure(output, caps["output"])
         if not self._kernels:
             left = _figure(inputs[0], caps["input"])
-            return (f'<div class="cbk-row">{left}<div class="cbk-op">\u2192</div>{out_fig}</div>'
+            k_h, k_w = self.steps.window
+            arrow = (f'<div class="cbk-op"><div class="cbk-sum">{self.steps.op.split()[0]} '
+                     f'{k_h}\u00d7{k_w}</div>\u2192</div>')
+            return (f'<div class="cbk-row">{left}{arrow}{out_fig}</div>'
                     f'<div class="cbk-math">{_pool_math(self.steps.op, step)}</div>')
         many = len(inputs) > 1
         rows = []
