@@ -123,24 +123,23 @@ class Player(widgets.VBox):
         try:
             self.steps = self._build(**self._values())
             self._renderer = render.FrameRenderer(self.steps, cell=self._cell, title=self.title)
+            count = len(self.steps)
+            live = count > self._max_frames
+            frames = [self._renderer(0)] if live else self._renderer.frames()
             self.message = ""
         except ValueError as error:
             self._show_message(str(error))
             return
         except Exception as error:  # a bug: say so in the widget, never a traceback
-            self._show_message(f"Internal error, please report it: {type(error).__name__}: {error}")
+            self._show_message(_internal_error(error))
             return
-        count = len(self.steps)
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = count - 1
         self.play.disabled = self.slider.disabled = count == 1
-        if count <= self._max_frames:
-            self._link_stack(True)
-            self._show_frames(self._renderer.frames())
-        else:
-            self._link_stack(False)
-            self._show_frames([])
-            self.live.value = self._renderer(0)
+        self._link_stack(not live)
+        self._show_frames([] if live else frames)
+        if live:
+            self.live.value = frames[0]
 
     def _show_message(self, text: str) -> None:
         self.steps, self._renderer, self.message = None, None, text
@@ -171,7 +170,14 @@ class Player(widgets.VBox):
 
     def _on_step(self, change) -> None:
         if self._renderer is not None and self._stack_link is None:
-            self.live.value = self._renderer(change["new"])
+            try:
+                self.live.value = self._renderer(change["new"])
+            except Exception as error:  # a bug: say so in the frame, never a traceback
+                self.live.value = render.message_frame(_internal_error(error), title=self.title)
+
+
+def _internal_error(error: Exception) -> str:
+    return f"Internal error, please report it: {type(error).__name__}: {error}"
 
 
 def _control(name: str, spec):

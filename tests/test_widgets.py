@@ -78,6 +78,25 @@ def test_a_bug_in_a_build_is_reported_in_the_widget():
     assert player.message.startswith("Internal error, please report it: TypeError: boom")
 
 
+@pytest.mark.parametrize("max_frames", [150, 2], ids=["frames in the stack", "drawn live"])
+def test_a_bug_in_drawing_is_reported_in_the_widget(monkeypatch, max_frames):
+    def broken(self, index):
+        raise KeyError(index)
+
+    monkeypatch.setattr(render.FrameRenderer, "__call__", broken)
+    player = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=max_frames)
+    assert player.message == "Internal error, please report it: KeyError: 0"
+    assert player.message in player.frame
+
+
+def test_a_bug_in_a_live_frame_is_reported_in_the_frame(monkeypatch):
+    player = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=2)
+    monkeypatch.setattr(render.FrameRenderer, "__call__",
+                        lambda self, index: 1 / 0)
+    player.next()
+    assert "Internal error, please report it: ZeroDivisionError" in player.live.value
+
+
 def test_every_combination_of_controls_gives_a_frame_or_a_message():
     inputs = {"1x1": torch.ones(1, 1), "3x3": X3, "band": torch.ones(6, 8),
               "two channels": torch.stack([X3, X3 + 1])}
