@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks clean
+.PHONY: setup lab test lint notebooks e2e clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -26,6 +26,12 @@ $(STAMP): pyproject.toml
 		--display-name "Python 3 (convolution book)"
 	touch $(STAMP)
 
+E2E_STAMP := $(VENV)/.installed-e2e
+
+$(E2E_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,e2e]'
+	touch $@
+
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -37,6 +43,10 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Every notebook in a real JupyterLab and Debian's Chromium (see README, "Browser test").
+e2e: setup $(E2E_STAMP)
+	$(BIN)/python e2e/check_book.py
 
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

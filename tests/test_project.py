@@ -31,15 +31,19 @@ def test_environment_yml_matches_pyproject():
     assert project["requires-python"] == f">={python}"
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_section
+    browser_test = dict(pinned(r) for r in project["optional-dependencies"]["e2e"])
+    assert dict(pinned(r) for r in pip_section if "==" in r) == browser_test
 
 
-def test_readme_gives_the_two_commands_and_every_chapter():
+def test_readme_gives_the_commands_and_every_chapter():
     readme = (ROOT / "README.md").read_text()
-    assert "make lab" in readme and "make test" in readme
+    assert "make lab" in readme and "make test" in readme and "make e2e" in readme
     for notebook in ROOT.glob("notebooks/*.ipynb"):
         assert notebook.name in readme, f"README's chapter list lacks {notebook.name}"
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_the_unit_tests_then_the_browser_test():
     ci = (ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^\s*make test\b", ci, re.M)
+    commands = re.findall(r"^\s*make (\w+)", ci, re.M)
+    assert commands == ["test", "e2e"]
+    assert "apt-get install -y" in ci and "chromium" in ci

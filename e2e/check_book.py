@@ -1,0 +1,456 @@
+"""Open every notebook of the book in a real JupyterLab and a real browser, as a reader does.
+
+For each notebook in `notebooks/` (found at run time): open it, Run All, wait
+until every cell has run, then check that no cell shows an error, that every
+widget the stored notebook shows renders (no text fallback), that every Player
+plays and steps through exactly the frames of its step model with arithmetic
+that adds up, that every parameter control re-renders without an error, and
+that FieldView and SpeedTest answer their controls. Screenshots go to
+`build/e2e/<notebook>/`. Exit status 1 if anything failed; every failure names
+the notebook, the cell and the widget.
+
+    python e2e/check_book.py [NOTEBOOK ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from frame_math import MathError, check_frame_math
+from kernel_probe import KernelProbe
+from lab_server import LabServer
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")  # Debian's; never downloaded
+# Debian's Chromium as root, in a sandboxed machine with no network but the package registries.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"  # as stored in the file
+RUN_TIMEOUT = 300  # seconds for Run All of one notebook
+PLAY_INTERVAL_MS = 100  # the speed the test types into each Player's speed control
+MAX_CHOICES = 8  # options tried per control
+
+READ_FRAME = """root => {
+  const shown = e => e.offsetParent !== null;
+  const frame = Array.from(root.querySelectorAll('.cbk[data-step]')).find(shown);
+  const message = Array.from(root.querySelectorAll('.cbk-msg')).find(shown);
+  if (!frame) return {step: null, message: message ? message.textContent : null};
+  return {step: +frame.dataset.step, value: frame.dataset.value, out: frame.dataset.out,
+          math: Array.from(frame.querySelectorAll('.cbk-math > div')).map(d => d.textContent),
+          message: null};
+}"""
+
+# Records every frame a Player shows from now on (a MutationObserver sees each change).
+RECORD_FRAMES = """(root, read) => {
+  const readFrame = eval(read);
+  root.__e2eFrames = [readFrame(root)];
+  root.__e2eObserver = new MutationObserver(() => {
+    const frame = readFrame(root), frames = root.__e2eFrames;
+    // between two frames the stack can briefly show none; that is not a step
+    if (frame.step !== null && frame.step !== frames[frames.length - 1].step) frames.push(frame);
+  });
+  root.__e2eObserver.observe(root, {subtree: true, childList: true, attributes: true});
+}"""
+
+
+class Failure(Exception):
+    """A check that failed; the message says what a reader would see."""
+
+
+class Report:
+    """Failures so far, each prefixed with where it happened."""
+
+    def __init__(self):
+        self.failures: list[str] = []
+
+    def fail(self, where: str, what: str) -> None:
+        line = f"FAIL {where}: {what}"
+        self.failures.append(line)
+        print(line, flush=True)
+
+
+# -- a notebook in JupyterLab ----------------------------------------------------
+
+def open_and_run(page: Page, lab: LabServer, name: str, code_cells: int) -> None:
+    """Open the notebook, wait for its kernel, Run All, wait until every cell ran."""
+    page.goto(lab.notebook_url(name))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    wait_for(lambda: kernel_of(lab, name) is not None, 90, "the notebook's kernel to start")
+    wait_for(lambda: kernel_of(lab, name)["execution_state"] == "idle", 90,
+             "the notebook's kernel to be idle before Run All")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    prompts = ".jp-CodeCell .jp-InputArea-prompt"
+
+    def finished() -> bool:
+        texts = page.locator(prompts).all_text_contents()
+        ran = sum(1 for t in texts if has_run(t))
+        busy = any("*" in t for t in texts)
+        error = page.locator(".jp-OutputArea-output[data-mime-type="
+                             "'application/vnd.jupyter.stderr']").count() > 0
+        return not busy and (ran == code_cells or error) \
+            and kernel_of(lab, name)["execution_state"] == "idle"
+
+    wait_for(finished, RUN_TIMEOUT, "Run All to finish")
+    time.sleep(0.5)  # last widget messages after the kernel went idle
+
+
+def has_run(prompt: str) -> bool:
+    """True for an execution prompt such as `[12]:`."""
+    return re.fullmatch(r"\[\d+\]:", prompt.strip()) is not None
+
+
+def kernel_of(lab: LabServer, name: str) -> dict | None:
+    for session in lab.api("sessions"):
+        if session["path"] == name and session.get("kernel"):
+            return session["kernel"]
+    return None
+
+
+def wait_for(condition, seconds: float, what: str, poll: float = 0.2) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(poll)
+    raise Failure(f"gave up after {seconds:.0f} s waiting for {what}")
+
+
+def check_outputs(page: Page, notebook, name: str, report: Report) -> None:
+    """No error output anywhere; every widget the stored notebook shows is rendered."""
+    cells = page.locator(".jp-CodeCell")
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    if cells.count() != len(code):
+        report.fail(name, f"JupyterLab shows {cells.count()} code cells, the file has {len(code)}")
+        return
+    for index, cell in enumerate(code):
+        where = f"{name}, code cell {index + 1} ({first_line(cell.source)})"
+        shown = cells.nth(index)
+        prompt = shown.locator(".jp-InputArea-prompt").text_content().strip()
+        if not has_run(prompt):
+            report.fail(where, f"did not run (prompt {prompt!r})")
+            continue
+        for error in shown.locator(".jp-OutputArea-output[data-mime-type="
+                                   "'application/vnd.jupyter.stderr']").all():
+            lines = [line for line in error.text_content().splitlines() if line.strip()]
+            report.fail(where, f"shows an error: {lines[-1] if lines else '(empty)'}")
+        stored = [o for o in cell.outputs if WIDGET_MIME in o.get("data", {})]
+        views = shown.locator(".jp-OutputArea-output:has(> .jupyter-widgets)")
+        if views.count() < len(stored):
+            texts = [o["data"].get("text/plain", "?") for o in stored]
+            report.fail(where, f"widget {', '.join(texts)} shows its text fallback instead of "
+                               "rendering (is the JupyterLab widgets extension installed?)")
+        for view in views.all():
+            text = view.text_content() or ""
+            if "Error displaying widget" in text:
+                report.fail(where, f"a widget failed to render: {text.strip()[:300]!r}")
+
+
+def first_line(source: str) -> str:
+    lines = [line for line in source.splitlines() if line.strip() and not line.startswith("#|")]
+    return (lines[0][:60] if lines else "empty").strip()
+
+
+# -- the widgets ---------------------------------------------------------------------
+
+class WidgetCheck:
+    """Drives one widget on the page and compares it with what its kernel holds."""
+
+    def __init__(self, page: Page, probe: KernelProbe, tag: str, info: dict, shot: Path):
+        self.page, self.probe, self.tag, self.info, self.shot = page, probe, tag, info, shot
+        self.root: Locator = page.locator(f".{tag}").first
+
+    def model(self) -> dict:
+        return self.probe.widgets()[self.tag]
+
+    def frame(self) -> dict:
+        return self.root.evaluate(READ_FRAME)
+
+    def control(self, spec: dict) -> Locator:
+        kind = ".widget-dropdown" if spec["kind"] == "dropdown" else ".widget-hslider"
+        label = self.page.locator("label.widget-label", has_text=spec["name"])
+        matches = [c for c in self.root.locator(kind).filter(has=label).all()
+                   if c.locator("label.widget-label").text_content().strip() == spec["name"]]
+        if len(matches) != 1:
+            raise Failure(f"found {len(matches)} controls labelled {spec['name']!r}")
+        return matches[0]
+
+    def set_control(self, spec: dict, choice) -> None:
+        """Change a control as a reader does: pick a dropdown option, or type into a
+        slider's number."""
+        control = self.control(spec)
+        if spec["kind"] == "dropdown":
+            control.locator("select").select_option(label=choice)
+        else:
+            type_into_readout(control, choice)
+        wait_for(lambda: self.control_value(spec["name"]) == choice, 15,
+                 f"the kernel to see {spec['name']} = {choice!r}")
+
+    def control_value(self, name: str):
+        return next(c["value"] for c in self.model()["controls"] if c["name"] == name)
+
+    def choices(self, spec: dict) -> list:
+        if spec["kind"] == "dropdown":
+            options = spec["options"]
+        else:
+            options = list(range(spec["min"], spec["max"] + 1, spec["step"]))
+        others = [o for o in options if o != spec["value"]][: MAX_CHOICES - 1]
+        return others + [spec["value"]]  # end where the notebook left it
+
+
+def type_into_readout(slider: Locator, value: int) -> None:
+    """Set a slider by typing into the number beside it, then Enter."""
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    readout.press("Control+a")
+    readout.type(str(value))
+    readout.press("Enter")
+
+
+class PlayerCheck(WidgetCheck):
+    """Play runs through every step in order; the buttons step; the controls re-render."""
+
+    def run(self) -> None:
+        self.root.scroll_into_view_if_needed()
+        self.expect_model_frame(self.model())
+        self.type_speed(PLAY_INTERVAL_MS)
+        self.play_through()
+        for spec in self.info["controls"]:
+            for choice in self.choices(spec):
+                self.set_control(spec, choice)
+                self.expect_model_frame(self.model(), f"after setting {spec['name']} "
+                                                      f"to {choice!r}")
+
+    def expect_model_frame(self, model: dict, context: str = "") -> dict:
+        """Wait until the browser shows the frame (or message) the kernel says it shows."""
+        suffix = f" {context}" if context else ""
+        if model["message"].startswith("Internal error"):
+            raise Failure(f"shows {model['message']!r}{suffix}")
+        seen = {}
+
+        def matches() -> bool:
+            seen.update(self.frame())
+            if model["steps"] is None:
+                return seen["message"] == model["message"]
+            return seen["step"] == model["step"] and \
+                float(seen["value"]) == model["steps"][model["step"]]["value"]
+
+        try:
+            wait_for(matches, 15, "the frame")
+        except Failure:
+            raise Failure(f"shows {seen!r}, but the kernel holds step {model['step']} of "
+                          f"{model['repr']} (message {model['message']!r}){suffix}") from None
+        if seen["step"] is not None:
+            self.check_frame(seen, model)
+        return seen
+
+    def check_frame(self, frame: dict, model: dict) -> None:
+        step = model["steps"][frame["step"]]
+        if float(frame["value"]) != step["value"] or frame["out"] != "{},{}".format(*step["out"]):
+            raise Failure(f"step {frame['step']} shows value {frame['value']} at output "
+                          f"{frame['out']}; the step model has {step['value']} at {step['out']}")
+        try:
+            check_frame_math(frame["math"], step["value"])
+        except MathError as error:
+            raise Failure(f"step {frame['step']}: {error}") from None
+
+    def type_speed(self, interval: int) -> None:
+        speed = self.root.locator(".widget-hslider").filter(
+            has=self.page.locator("label.widget-label", has_text="ms per step")).first
+        type_into_readout(speed, interval)
+
+    def play_through(self) -> None:
+        model = self.model()
+        steps = model["steps"]
+        if steps is None or len(steps) < 2:
+            return
+        count = len(steps)
+        self.root.evaluate(RECORD_FRAMES, READ_FRAME)
+        self.root.locator(".widget-play button").first.click()  # Play
+        patience = 10 + count * 3 * PLAY_INTERVAL_MS / 1000
+        self.wait_for_step(1, 10, "pressing Play to change the frame")
+        self.wait_for_step(count - 1, patience, "Play to reach the last step")
+        frames = self.recorded()
+        self.root.evaluate("root => root.__e2eObserver.disconnect()")
+        order = [f["step"] for f in frames]
+        if order != list(range(count)):
+            raise Failure(f"Play showed the steps {order}, not 0 to {count - 1} in order")
+        for frame in frames:
+            self.check_frame(frame, model)
+        self.root.locator("button[title='previous step']").click()
+        wait_for(lambda: self.frame()["step"] == count - 2, 15, "the previous-step button")
+        self.root.locator("button[title='next step']").click()
+        wait_for(lambda: self.frame()["step"] == count - 1, 15, "the next-step button")
+        self.check_frame(self.frame(), model)
+        self.scrub_to_middle(model)
+
+    def scrub_to_middle(self, model: dict) -> None:
+        """Click the middle of the step slider's track, as a reader scrubs."""
+        count = len(model["steps"])
+        self.control({"name": "step", "kind": "slider"}).locator(".noUi-target").click()
+        wait_for(lambda: 0 < (self.frame()["step"] or 0) < count - 1, 15,
+                 "the frame to follow a click on the middle of the step slider")
+        self.check_frame(self.frame(), model)
+        self.root.screenshot(path=self.shot.with_name(self.shot.stem + "-middle.png"))
+
+    def recorded(self) -> list[dict]:
+        return self.root.evaluate("root => root.__e2eFrames")
+
+    def wait_for_step(self, step: int, seconds: float, what: str) -> None:
+        try:
+            wait_for(lambda: (self.recorded()[-1]["step"] or 0) >= step, seconds, what)
+        except Failure as failure:
+            seen = [f["step"] for f in self.recorded()]
+            raise Failure(f"{failure}; the frames shown since Play was pressed: {seen}") from None
+
+
+class FieldViewCheck(WidgetCheck):
+    """Every slider moves the marked field, and the view never shows a message."""
+
+    def run(self) -> None:
+        self.root.scroll_into_view_if_needed()
+        for spec in self.info["controls"]:
+            spec = next(c for c in self.model()["controls"] if c["name"] == spec["name"])
+            for choice in self.choices(spec)[:3] + [spec["value"]]:
+                self.set_control(spec, choice)
+                wait_for(lambda: self.root.locator(".cbk[data-field]").count() == 1, 15,
+                         f"the field view after setting {spec['name']} to {choice}")
+                if self.root.locator(".cbk-msg").count():
+                    raise Failure(f"shows {self.root.locator('.cbk-msg').text_content()!r}")
+
+
+class SpeedTestCheck(WidgetCheck):
+    """The button measures and shows a table, not a message."""
+
+    def run(self) -> None:
+        self.root.scroll_into_view_if_needed()
+        self.root.locator("button").first.click()
+        wait_for(lambda: self.root.locator(".cbk-speed, .cbk-msg").count() > 0
+                 and "Measuring" not in self.root.text_content(), 120,
+                 "the speed table")
+        if self.root.locator(".cbk-msg").count():
+            raise Failure(f"shows {self.root.locator('.cbk-msg').text_content()!r}")
+
+
+CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck}
+
+
+def check_widgets(page: Page, lab: LabServer, name: str, shots: Path, report: Report) -> int:
+    """Run the check of every book widget shown on the page; return how many were checked."""
+    kernel = kernel_of(lab, name)
+    probe = KernelProbe(lab.runtime_dir / f"kernel-{kernel['id']}.json")
+    try:
+        widgets = probe.widgets()
+        checked = 0
+        for number, (tag, info) in enumerate(widgets.items(), start=1):
+            root = page.locator(f".{tag}")
+            try:
+                root.first.wait_for(state="attached", timeout=5_000)
+            except PlaywrightError:
+                continue  # made but never displayed
+            where = f"{name}, {cell_of(page, root.first)}, widget {number} {info['repr']}"
+            shot = shots / f"widget-{number:02d}-{info['kind']}.png"
+            try:
+                CHECKS[info["kind"]](page, probe, tag, info, shot).run()
+                root.first.screenshot(path=shot)
+                checked += 1
+            except Failure as failure:
+                report.fail(where, str(failure))
+            except PlaywrightError as error:
+                report.fail(where, f"the browser could not do what a reader does: "
+                                   f"{playwright_summary(error)}")
+        return checked
+    finally:
+        probe.close()
+
+
+def playwright_summary(error: PlaywrightError) -> str:
+    """The first line of Playwright's message and the element it waited for."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    waited = [line for line in lines if line.startswith("- waiting for")]
+    return " ".join(lines[:1] + waited[:1])
+
+
+def cell_of(page: Page, element: Locator) -> str:
+    index = element.evaluate("""e => Array.from(document.querySelectorAll('.jp-CodeCell'))
+                                       .indexOf(e.closest('.jp-CodeCell'))""")
+    return f"code cell {index + 1}"
+
+
+def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Report) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    code_cells = sum(1 for c in notebook.cells if c.cell_type == "code")
+    shots = out / path.stem
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(15_000)
+    started = time.monotonic()
+    try:
+        open_and_run(page, lab, path.name, code_cells)
+        seconds = time.monotonic() - started
+        ran = sum(has_run(t) for t in page.locator(".jp-CodeCell .jp-InputArea-prompt")
+                  .all_text_contents())
+        page.locator(".jp-NotebookPanel .jp-Cell").first.scroll_into_view_if_needed()
+        page.screenshot(path=shots / "notebook.png")
+        before = len(report.failures)
+        check_outputs(page, notebook, path.name, report)
+        checked = check_widgets(page, lab, path.name, shots, report)
+        status = "ok" if len(report.failures) == before else "FAILED"
+        print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "
+              f"{checked} widgets checked; screenshots in {shots.relative_to(ROOT)}", flush=True)
+    except (Failure, PlaywrightError) as error:
+        page.screenshot(path=shots / "failure.png")
+        report.fail(path.name, playwright_summary(error) if isinstance(error, PlaywrightError)
+                    else str(error))
+    finally:
+        page.close()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to check (default: every notebooks/*.ipynb)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "e2e")
+    args = parser.parse_args(argv)
+    notebooks = [p.resolve() for p in args.notebooks]
+    notebooks = notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if not notebooks:
+        print("no notebooks found in notebooks/", file=sys.stderr)
+        return 1
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: install Chromium (Debian: apt-get install -y chromium) "
+              "or set BOOK_CHROMIUM to a Chromium or Chrome executable", file=sys.stderr)
+        return 1
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    served = args.out / "notebooks"  # copies: JupyterLab's autosave must not touch the book
+    served.mkdir()
+    for path in notebooks:
+        shutil.copy2(path, served / path.name)
+    report = Report()
+    with LabServer(served, args.out) as lab, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            for path in notebooks:
+                check_notebook(browser, lab, path, args.out, report)
+        finally:
+            browser.close()
+    if report.failures:
+        print(f"\n{len(report.failures)} failure(s):", *report.failures, sep="\n")
+        return 1
+    print(f"\nall {len(notebooks)} notebook(s) passed in the browser")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
