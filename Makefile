@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks e2e clean
+.PHONY: setup lab test lint notebooks e2e bench clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -47,6 +47,10 @@ test: lint
 # Every notebook in a real JupyterLab and Debian's Chromium (see README, "Browser test").
 e2e: setup $(E2E_STAMP)
 	$(BIN)/python e2e/check_book.py
+
+# How fast the frames, parameter changes and notebooks are (README, "Performance").
+bench: setup
+	$(BIN)/python benchmarks/bench.py
 
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

@@ -1,0 +1,218 @@
+"""How fast the book is: frames, parameter changes, notebook runs, stored weight.
+
+    python benchmarks/bench.py [--quick]
+
+Prints a table with each figure beside its target, and writes the same figures
+to build/bench.json:
+
+    {"frame_ms": {KIND: {"median", "p90", "baseline_median"}},
+     "param_change_ms": {KIND: {"median"}},
+     "notebooks": {NAME: {"seconds", "peak_rss_mb", "bytes", "widget_state_bytes"}},
+     "total_seconds"}
+
+A frame is the kernel's work from "the step changed" to "the frame is ready to
+send": a Player drawing live sets its step, renders the frame and hands the new
+HTML to its widget. The baseline draws the same grids as a matplotlib figure
+from scratch and renders it to PNG, as a plain notebook animation does. A
+parameter change is `Player.set(...)`: new steps, every frame, the new frame
+stack. A notebook runs from a fresh kernel with nbclient; the kernel's peak
+resident memory is its VmHWM. `total_seconds` is the whole book's run. This is
+a benchmark, not a test: it reports, it never fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import torch
+from matplotlib_baseline import matplotlib_frame
+
+import helpers
+from helpers.steps import StepSequence
+from helpers.widgets import FieldView, Player
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"frame_ms": 5.0, "ratio": 40.0, "param_change_ms": 50.0, "total_seconds": 45.0,
+           "peak_rss_mb": 400.0, "bytes": 2_000_000}
+
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.arange(4.0).reshape(2, 2)
+EDGES = torch.ones(6, 8)
+EDGES[:, 2:6] = 0
+X8 = torch.arange(64.0).reshape(8, 8) % 7
+K3 = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+
+# The kinds of animation in the book, each on its standard example.
+FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
+    "corr2d 3x3 * 2x2": lambda: helpers.conv2d_steps(X3, K2),
+    "corr2d edge 6x8 * 1x2": lambda: helpers.conv2d_steps(EDGES, torch.tensor([[1.0, -1.0]])),
+    "corr2d 8x8, padding 1, stride 2": lambda: helpers.conv2d_steps(X8, K3, padding=1, stride=2),
+    "corr2d 2 channels": lambda: helpers.conv2d_steps(torch.stack([X3, X3 + 1]),
+                                                      torch.stack([K2, K2 + 1])),
+    "max pool 3x3, 2x2": lambda: helpers.pool2d_steps(X3, 2),
+    "avg pool 8x8, 3x3, padding 1, stride 2": lambda: helpers.pool2d_steps(
+        X8, 3, mode="avg", padding=1, stride=2),
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timings(call: Callable[[object], object], arguments) -> list[float]:
+    """Milliseconds of `call(a)` for each argument, one at a time."""
+    times = []
+    for argument in arguments:
+        start = time.perf_counter()
+        call(argument)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def frame_costs(frames: int, baseline_frames: int) -> dict:
+    results = {}
+    for kind, make in FRAME_KINDS.items():
+        player = Player(make, max_frames=0)  # draws every frame live
+        count = len(player.steps)
+        order = [(i + 1) % count for i in range(frames)]  # never "set" the step it shows
+        player_step = partial(setattr, player, "step")
+        timings(player_step, order[:10])  # warm up
+        ours = timings(player_step, order)
+        steps = player.steps
+        baseline = timings(lambda i, steps=steps: matplotlib_frame(steps, steps[i]),
+                           order[:baseline_frames])
+        results[kind] = {"median": statistics.median(ours), "p90": percentile(ours, 0.9),
+                         "baseline_median": statistics.median(baseline)}
+    return results
+
+
+def param_change_costs(changes: int) -> dict:
+    """Milliseconds of `set(...)`, alternating between settings of one control."""
+    kernels = {"edge [1, -1]": torch.tensor([[1.0, -1.0]]), "blur 2x2": torch.full((2, 2), 0.25),
+               "vertical [1; -1]": torch.tensor([[1.0], [-1.0]])}
+    cases = {
+        "padding (8x8 * 3x3)": (helpers.conv_player(X8, K3, padding=range(0, 3)),
+                                "padding", [0, 1, 2]),
+        "stride (8x8 * 3x3, padding 1)": (helpers.conv_player(X8, K3, padding=1,
+                                                              stride=range(1, 4)),
+                                          "stride", [1, 2, 3]),
+        "kernel preset (6x8 edge image)": (helpers.conv_player(EDGES, kernels), "K",
+                                           list(kernels)),
+        "pool window (8x8, max)": (helpers.pool_player(X8, {"2x2": 2, "3x3": 3}, stride=2),
+                                   "pool_size", ["2x2", "3x3"]),
+    }
+    results = {}
+    for kind, (player, name, values) in cases.items():
+        picks = [values[(i + 1) % len(values)] for i in range(changes)]
+        times = timings(lambda v, player=player, name=name: player.set(**{name: v}), picks)
+        results[kind] = {"median": statistics.median(times)}
+    field = FieldView((9, 9), [{"kernel_size": 3}] * 3)
+    times = timings(partial(setattr, field.row, "value"), [i % 3 for i in range(1, changes + 1)])
+    results["field view cell (3 layers)"] = {"median": statistics.median(times)}
+    return results
+
+
+def run_notebook(path: Path) -> dict:
+    """Execute a notebook from a fresh kernel; wall seconds and the kernel's peak RSS."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    peak_kb = 0
+
+    def sample(**_):
+        nonlocal peak_kb
+        peak_kb = max(peak_kb, vm_hwm_kb(client.km.provisioner.pid))
+
+    client = NotebookClient(nb, kernel_name="python3", timeout=600, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_executed=sample)
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_rss_mb": peak_kb / 1024}
+
+
+def vm_hwm_kb(pid: int) -> int:
+    """A process's peak resident set size (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def stored_weight(path: Path) -> dict:
+    nb = json.loads(path.read_text())
+    state = nb.get("metadata", {}).get("widgets", {})
+    return {"bytes": path.stat().st_size,
+            "widget_state_bytes": len(json.dumps(state, indent=1)) if state else 0}
+
+
+def table(results: dict) -> str:
+    t = TARGETS
+    lines = [f"machine: {platform.machine()}, {torch.get_num_threads()} threads, "
+             f"Python {platform.python_version()}, torch {torch.__version__}", ""]
+
+    def mark(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    lines.append(f"{'frame (ms, kernel side)':44} {'median':>8} {'p90':>8} {'mpl':>8} "
+                 f"{'ratio':>7}  target: median <= {t['frame_ms']:g}, ratio >= {t['ratio']:g}")
+    for kind, f in results["frame_ms"].items():
+        ratio = f["baseline_median"] / f["median"]
+        ok = f["median"] <= t["frame_ms"] and ratio >= t["ratio"]
+        lines.append(f"  {kind:42} {f['median']:8.3f} {f['p90']:8.3f} "
+                     f"{f['baseline_median']:8.1f} {ratio:7.0f}  {mark(ok)}")
+    lines += ["", f"{'parameter change (ms)':44} {'median':>8}  target: <= "
+                  f"{t['param_change_ms']:g}"]
+    for kind, f in results["param_change_ms"].items():
+        lines.append(f"  {kind:42} {f['median']:8.1f}  {mark(f['median'] <= t['param_change_ms'])}")
+    lines += ["", f"{'notebook':44} {'seconds':>8} {'peak MB':>8} {'bytes':>10} "
+                  f"{'widgets':>10}  target: peak <= {t['peak_rss_mb']:g} MB, "
+                  f"file <= {t['bytes'] / 1e6:g} MB"]
+    for name, n in results["notebooks"].items():
+        ok = n["peak_rss_mb"] <= t["peak_rss_mb"] and n["bytes"] <= t["bytes"]
+        lines.append(f"  {name:42} {n['seconds']:8.1f} {n['peak_rss_mb']:8.0f} "
+                     f"{n['bytes']:10,} {n['widget_state_bytes']:10,}  {mark(ok)}")
+    total = results["total_seconds"]
+    lines.append(f"  {'the whole book':42} {total:8.1f}  target: <= {t['total_seconds']:g} s  "
+                 f"{mark(total <= t['total_seconds'])}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repetitions and no notebook runs (a smoke check)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.json")
+    args = parser.parse_args(argv)
+    torch.manual_seed(0)
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    results = {
+        "frame_ms": frame_costs(frames=60 if args.quick else 200,
+                                baseline_frames=5 if args.quick else 50),
+        "param_change_ms": param_change_costs(changes=10 if args.quick else 40),
+        "notebooks": {},
+    }
+    for path in notebooks:
+        run = {"seconds": 0.0, "peak_rss_mb": 0.0} if args.quick else run_notebook(path)
+        results["notebooks"][path.name] = run | stored_weight(path)
+    results["total_seconds"] = sum(n["seconds"] for n in results["notebooks"].values())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The baseline a frame is compared with: the same grids drawn as a matplotlib figure.
+
+This is how a notebook usually animates a sliding window: for every step, a new
+figure with the padded input, the kernel and the output as grids of numbered
+cells, the window and the current output outlined, rendered to the PNG that the
+inline backend would send.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from helpers.render import fmt  # noqa: E402
+from helpers.steps import Step, StepSequence  # noqa: E402
+
+
+def _grid(ax, values, *, title: str, marked=(), mark_colour="#0072B2") -> None:
+    rows, cols = len(values), len(values[0])
+    ax.set_xlim(0, cols)
+    ax.set_ylim(rows, 0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=9)
+    for r in range(rows):
+        for c in range(cols):
+            ax.add_patch(Rectangle((c, r), 1, 1, fill=(r, c) in marked, facecolor="#cde6f5",
+                                   edgecolor=mark_colour if (r, c) in marked else "#666"))
+            if values[r][c] != "":
+                ax.text(c + 0.5, r + 0.5, values[r][c], ha="center", va="center", fontsize=9)
+
+
+def matplotlib_frame(steps: StepSequence, step: Step) -> bytes:
+    """One frame drawn from scratch as a PNG: each input channel and its kernel slice
+    (if any), and the output so far."""
+    out_h, out_w = steps.output.shape
+    output = [[""] * out_w for _ in range(out_h)]
+    for done in steps[: step.index + 1]:
+        output[done.out_pos[0]][done.out_pos[1]] = fmt(done.value)
+    grids = []
+    for ch, padded in enumerate(steps.padded.tolist()):
+        grids.append(([[fmt(v) for v in row] for row in padded], f"input {ch}", set(step.cells)))
+        if steps.kernel is not None:
+            kernel = [[fmt(v) for v in row] for row in steps.kernel[ch].tolist()]
+            grids.append((kernel, f"kernel {ch}", set()))
+    fig, axes = plt.subplots(1, len(grids) + 1, figsize=(2.2 * (len(grids) + 1), 2.2), dpi=100)
+    for ax, (values, title, marked) in zip(axes, grids, strict=False):
+        _grid(ax, values, title=title, marked=marked)
+    _grid(axes[-1], output, title="output", marked={tuple(step.out_pos)},
+          mark_colour="#D55E00")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
