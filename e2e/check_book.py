@@ -156,6 +156,15 @@ def check_outputs(page: Page, notebook, name: str, report: Report) -> None:
                 report.fail(where, f"a widget failed to render: {text.strip()[:300]!r}")
 
 
+def check_no_popups(page: Page, name: str, report: Report) -> None:
+    """Nothing covers the notebook: no dialog, no notification (such as JupyterLab's news)."""
+    for selector, what in ((".jp-Dialog", "a dialog"), (".Toastify__toast", "a notification")):
+        for element in page.locator(selector).all():
+            if element.is_visible():
+                text = " ".join((element.text_content() or "").split())
+                report.fail(name, f"{what} covers the notebook: {text[:200]!r}")
+
+
 def first_line(source: str) -> str:
     lines = [line for line in source.splitlines() if line.strip() and not line.startswith("#|")]
     return (lines[0][:60] if lines else "empty").strip()
@@ -403,6 +412,7 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         page.locator(".jp-NotebookPanel .jp-Cell").first.scroll_into_view_if_needed()
         page.screenshot(path=shots / "notebook.png")
         before = len(report.failures)
+        check_no_popups(page, path.name, report)
         check_outputs(page, notebook, path.name, report)
         checked = check_widgets(page, lab, path.name, shots, report)
         status = "ok" if len(report.failures) == before else "FAILED"
