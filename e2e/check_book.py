@@ -98,8 +98,11 @@ def open_and_run(page: Page, lab: LabServer, name: str, code_cells: int) -> None
         busy = any("*" in t for t in texts)
         error = page.locator(".jp-OutputArea-output[data-mime-type="
                              "'application/vnd.jupyter.stderr']").count() > 0
-        return not busy and (ran == code_cells or error) \
-            and kernel_of(lab, name)["execution_state"] == "idle"
+        state = (kernel_of(lab, name) or {}).get("execution_state", "gone")
+        if state in ("dead", "gone"):
+            raise Failure(f"the kernel is {state} after {ran} of {code_cells} cells "
+                          f"(see {lab.log_path.name})")
+        return not busy and (ran == code_cells or error) and state == "idle"
 
     wait_for(finished, RUN_TIMEOUT, "Run All to finish")
     time.sleep(0.5)  # last widget messages after the kernel went idle
@@ -274,9 +277,7 @@ class PlayerCheck(WidgetCheck):
             raise Failure(f"step {frame['step']}: {error}") from None
 
     def type_speed(self, interval: int) -> None:
-        speed = self.root.locator(".widget-hslider").filter(
-            has=self.page.locator("label.widget-label", has_text="ms per step")).first
-        type_into_readout(speed, interval)
+        type_into_readout(self.control({"name": "ms per step", "kind": "slider"}), interval)
 
     def play_through(self) -> None:
         model = self.model()
