@@ -29,6 +29,8 @@ from lab_server import LabServer
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, sync_playwright
 
+from helpers.render import fmt
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")  # Debian's; never downloaded
 # Debian's Chromium as root, in a sandboxed machine with no network but the package registries.
@@ -232,16 +234,22 @@ def type_into_readout(slider: Locator, value: int) -> None:
 class PlayerCheck(WidgetCheck):
     """Play runs through every step in order; the buttons step; the controls re-render."""
 
-    def run(self) -> None:
+    def run(self) -> str:
         self.root.scroll_into_view_if_needed()
-        self.expect_model_frame(self.model())
+        model = self.model()
+        self.expect_model_frame(model)
         self.type_speed(PLAY_INTERVAL_MS)
         self.play_through()
+        settings = 0
         for spec in self.info["controls"]:
             for choice in self.choices(spec):
                 self.set_control(spec, choice)
                 self.expect_model_frame(self.model(), f"after setting {spec['name']} "
                                                       f"to {choice!r}")
+                settings += 1
+        values = [fmt(s["value"]) for s in model["steps"] or []]
+        shown = ", ".join(values[:8]) + (", ..." if len(values) > 8 else "")
+        return f"played {len(values)} steps ({shown}); {settings} settings re-rendered"
 
     def expect_model_frame(self, model: dict, context: str = "") -> dict:
         """Wait until the browser shows the frame (or message) the kernel says it shows."""
@@ -327,7 +335,7 @@ class PlayerCheck(WidgetCheck):
 class FieldViewCheck(WidgetCheck):
     """Every slider moves the marked field, and the view never shows a message."""
 
-    def run(self) -> None:
+    def run(self) -> str:
         self.root.scroll_into_view_if_needed()
         for spec in self.info["controls"]:
             spec = next(c for c in self.model()["controls"] if c["name"] == spec["name"])
@@ -337,12 +345,13 @@ class FieldViewCheck(WidgetCheck):
                          f"the field view after setting {spec['name']} to {choice}")
                 if self.root.locator(".cbk-msg").count():
                     raise Failure(f"shows {self.root.locator('.cbk-msg').text_content()!r}")
+        return "every slider redrew the field"
 
 
 class SpeedTestCheck(WidgetCheck):
     """The button measures and shows a table, not a message."""
 
-    def run(self) -> None:
+    def run(self) -> str:
         self.root.scroll_into_view_if_needed()
         self.root.locator("button").first.click()
         wait_for(lambda: self.root.locator(".cbk-speed, .cbk-msg").count() > 0
@@ -350,6 +359,7 @@ class SpeedTestCheck(WidgetCheck):
                  "the speed table")
         if self.root.locator(".cbk-msg").count():
             raise Failure(f"shows {self.root.locator('.cbk-msg').text_content()!r}")
+        return "measured and showed its table"
 
 
 CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck}
@@ -371,8 +381,9 @@ def check_widgets(page: Page, lab: LabServer, name: str, shots: Path, report: Re
             where = f"{name}, {cell_of(page, root.first)}, widget {number} {info['repr']}"
             shot = shots / f"widget-{number:02d}-{info['kind']}.png"
             try:
-                CHECKS[info["kind"]](page, probe, tag, info, shot).run()
+                summary = CHECKS[info["kind"]](page, probe, tag, info, shot).run()
                 root.first.screenshot(path=shot)
+                print(f"  {where}: {summary}", flush=True)
                 checked += 1
             except Failure as failure:
                 report.fail(where, str(failure))
