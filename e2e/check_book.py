@@ -53,8 +53,7 @@ READ_FRAME = """root => {
 }"""
 
 # Records every frame a Player shows from now on (a MutationObserver sees each change).
-RECORD_FRAMES = """(root, read) => {
-  const readFrame = eval(read);
+RECORD_FRAMES = "root => {\n  const readFrame = " + READ_FRAME + """;
   root.__e2eFrames = [readFrame(root)];
   root.__e2eObserver = new MutationObserver(() => {
     const frame = readFrame(root), frames = root.__e2eFrames;
@@ -293,7 +292,7 @@ class PlayerCheck(WidgetCheck):
         if steps is None or len(steps) < 2:
             return
         count = len(steps)
-        self.root.evaluate(RECORD_FRAMES, READ_FRAME)
+        self.root.evaluate(RECORD_FRAMES)
         self.root.locator(".widget-play button").first.click()  # Play
         patience = 10 + count * 3 * PLAY_INTERVAL_MS / 1000
         self.wait_for_step(1, 10, "pressing Play to change the frame")
