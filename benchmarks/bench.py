@@ -195,7 +195,6 @@ def main(argv=None) -> int:
                         help="fewer repetitions and no notebook runs (a smoke check)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.json")
     args = parser.parse_args(argv)
-    torch.manual_seed(0)
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     results = {
         "frame_ms": frame_costs(frames=60 if args.quick else 200,

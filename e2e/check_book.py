@@ -238,7 +238,7 @@ class PlayerCheck(WidgetCheck):
         model = self.model()
         self.expect_model_frame(model)
         self.type_speed(PLAY_INTERVAL_MS)
-        self.play_through()
+        self.play_through(model)
         settings = 0
         for spec in self.info["controls"]:
             for choice in self.choices(spec):
@@ -286,8 +286,7 @@ class PlayerCheck(WidgetCheck):
     def type_speed(self, interval: int) -> None:
         type_into_readout(self.control({"name": "ms per step", "kind": "slider"}), interval)
 
-    def play_through(self) -> None:
-        model = self.model()
+    def play_through(self, model: dict) -> None:
         steps = model["steps"]
         if steps is None or len(steps) < 2:
             return
@@ -384,7 +383,7 @@ def check_widgets(page: Page, lab: LabServer, name: str, shots: Path, report: Re
                 root.first.screenshot(path=shot)
                 print(f"  {where}: {summary}", flush=True)
                 checked += 1
-            except Failure as failure:
+            except (Failure, RuntimeError) as failure:  # RuntimeError: the kernel probe
                 report.fail(where, str(failure))
             except PlaywrightError as error:
                 report.fail(where, f"the browser could not do what a reader does: "
@@ -429,7 +428,7 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         status = "ok" if len(report.failures) == before else "FAILED"
         print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "
               f"{checked} widgets checked; screenshots in {shots.relative_to(ROOT)}", flush=True)
-    except (Failure, PlaywrightError) as error:
+    except (Failure, PlaywrightError, RuntimeError) as error:
         page.screenshot(path=shots / "failure.png")
         report.fail(path.name, playwright_summary(error) if isinstance(error, PlaywrightError)
                     else str(error))

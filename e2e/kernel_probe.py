@@ -87,11 +87,5 @@ class KernelProbe:
         text = self._run("", found="__e2e_describe()")["found"]
         return json.loads(ast.literal_eval(text))  # the repr of the JSON string
 
-    def set_speed(self, tag: str, interval_ms: int) -> None:
-        """Set a Player's speed slider (it is linked to Play's interval in the browser)."""
-        model_id = tag.removeprefix("e2e-")
-        self._run("from ipywidgets.widgets.widget import _instances as __e2e_w\n"
-                  f"__e2e_w[{model_id!r}].speed.value = {int(interval_ms)}")
-
     def close(self) -> None:
         self.client.stop_channels()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -77,8 +78,6 @@ class LabServer:
 
     def api(self, path: str):
         """GET `/api/<path>` and return the decoded JSON."""
-        import json
-
         request = urllib.request.Request(f"{self.url}/api/{path}",
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=10) as response:
