@@ -3,6 +3,7 @@
 from .exercises import check
 from .fields import receptive_field
 from .images import sample_photo, show_images
+from .matrix import conv_matrix, conv_matrix_index, show_conv_matrix
 from .ops import (
     comp_conv2d,
     conv_output_shape,
@@ -25,6 +26,8 @@ __all__ = [
     "check",
     "comp_conv2d",
     "conv2d_steps",
+    "conv_matrix",
+    "conv_matrix_index",
     "conv_output_shape",
     "conv_player",
     "corr2d",
@@ -38,5 +41,6 @@ __all__ = [
     "pool_player",
     "receptive_field",
     "sample_photo",
+    "show_conv_matrix",
     "show_images",
 ]

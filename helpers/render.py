@@ -158,6 +158,8 @@ class FrameRenderer:
         k_h, k_w = s.window
         dil = f", dilation {_pair(s.dilation)}" if s.dilation != (1, 1) else ""
         caps["kernel"] = f"kernel {k_h}\u00d7{k_w}{dil}"
+        if s.flip:
+            caps["kernel"] += ", turned 180\u00b0"
         if s.stride != (1, 1):
             caps["output"] += f" (stride {_pair(s.stride)})"
         return caps
@@ -194,11 +196,12 @@ class FrameRenderer:
             return (f'<div class="cbk-row">{left}{arrow}{out_fig}</div>'
                     f'<div class="cbk-math">{_pool_math(self.steps.op, step)}</div>')
         many = len(inputs) > 1
+        symbol = "\u2217" if self.steps.flip else "\u22c6"  # convolution or cross-correlation
         rows = []
         for ch, (svg, kernel) in enumerate(zip(inputs, self._kernels, strict=True)):
             label = f"channel {ch}: " if many else ""
             row = (f'<div class="cbk-row">{_figure(svg, label + caps["input"])}'
-                   f'<div class="cbk-op">\u22c6</div>{_figure(kernel, caps["kernel"])}')
+                   f'<div class="cbk-op">{symbol}</div>{_figure(kernel, caps["kernel"])}')
             if many:
                 row += f'<div class="cbk-sum">= {fmt(step.partial_sums[ch])}</div>'
             rows.append(row + "</div>")
@@ -287,3 +290,72 @@ def speed_table(medians: dict[str, float]) -> str:
 
 def _ratio(r: float) -> str:
     return f"{r:,.0f}" if r >= 10 else f"{r:.1f}"
+
+
+# Paul Tol's "muted" scheme: nine colours that colour-blind readers can tell apart, one per
+# weight of a 3x3 kernel (larger kernels reuse them; every cell also shows its number).
+WEIGHT_COLOURS = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
+                  "#44AA99", "#999933", "#AA4499")
+_LIGHT_TEXT = {"#332288", "#117733", "#882255", "#AA4499"}
+MAX_MATRIX_CELLS = 4096  # entries of a convolution matrix a frame draws at most
+
+
+def _weight_style() -> str:
+    rules = [f".cbk .m{n} rect{{fill:{colour};stroke:#444}}"
+             + (f".cbk .m{n} text{{fill:#fff}}" if colour in _LIGHT_TEXT else "")
+             for n, colour in enumerate(WEIGHT_COLOURS)]
+    return "<style>" + "".join(rules) + ".cbk .z rect{fill:#fff;stroke:#ddd}</style>"
+
+
+def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cell: int = 30,
+                 title: str = "") -> str:
+    """A convolution matrix drawn with each kernel weight in its own colour.
+
+    `index[r][c]` is the flat kernel index at that entry, or -1 for a zero (left
+    blank); `weights` are the kernel's values, flattened; `kernel_shape` is
+    `(c, k_h, k_w)`, `input_shape` `(h, w)` and `output_shape` `(m_h, m_w)`. Rows
+    are output cells, columns input cells (channel after channel), labelled `row,column`.
+    """
+    rows, cols = len(index), len(index[0])
+    if rows * cols > MAX_MATRIX_CELLS:
+        raise ValueError(f"the matrix is too large to draw: {rows} x {cols} entries (at most "
+                         f"{MAX_MATRIX_CELLS}); try a smaller input")
+    c, k_h, k_w = kernel_shape
+    (h, w), m_w = input_shape, output_shape[1]
+    colour = [f"m{n % len(WEIGHT_COLOURS)}" for n in range(len(weights))]
+    texts = [fmt(v) for v in weights]
+    kernels = []
+    for ch in range(c):
+        grid = _Grid([texts[(ch * k_h + a) * k_w:(ch * k_h + a + 1) * k_w] for a in range(k_h)],
+                     cell=CELL)
+        kernels.append(grid.svg([colour[(ch * k_h + a) * k_w:(ch * k_h + a + 1) * k_w]
+                                 for a in range(k_h)]))
+    label_w, half, top = 34, cell // 2, 26
+    width, height = label_w + cols * cell + 2, top + rows * cell + 2
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             f'font-size="{_font_size("", cell)}" role="img">']
+    for col in range(cols):
+        r_, c_ = divmod(col % (h * w), w)
+        parts.append(f'<text class="lbl" x="{label_w + col * cell + half}" y="{top // 2}">'
+                     f"{r_},{c_}</text>")
+    for row in range(rows):
+        i, j = divmod(row, m_w)
+        parts.append(f'<text class="lbl" x="{label_w // 2}" y="{top + row * cell + half}">'
+                     f"{i},{j}</text>")
+        for col, n in enumerate(index[row]):
+            x, y = label_w + col * cell, top + row * cell
+            text = _text(texts[n], x + half, y + half, cell) if n >= 0 else ""
+            parts.append(f'<g class="{colour[n] if n >= 0 else "z"}"><rect x="{x}" y="{y}" '
+                         f'width="{cell}" height="{cell}"/>{text}</g>')
+    parts.append("</svg>")
+    used = {n for row in index for n in row if n >= 0}
+    filled = sum(n >= 0 for row in index for n in row)
+    caption = (f"M: {rows}\u00d7{cols} = {rows * cols} entries; {filled} hold one of "
+               f"{len(used)} kernel weights, {rows * cols - filled} are zero (blank). "
+               "Rows: output cells; columns: input cells")
+    head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
+    legend = "".join(_figure(svg, f"kernel {k_h}\u00d7{k_w}" + (f", channel {ch}" if c > 1 else ""))
+                     for ch, svg in enumerate(kernels))
+    return (f'<div class="cbk" data-matrix="{rows}x{cols}">{_weight_style()}{head}'
+            f'<div class="cbk-row">{legend}<div class="cbk-op">\u2192</div>'
+            f'{_figure("".join(parts), caption)}</div></div>')

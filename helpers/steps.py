@@ -21,8 +21,9 @@ Matrix = tuple[tuple[float, ...], ...]
 class Step:
     """One window position.
 
-    `cells` are the covered cells in padded coordinates, in kernel order
-    (row-major); `in_padding[n]` is True where cell n is padding. `inputs`,
+    `cells` are the covered cells in padded coordinates, cell n being the one
+    that meets the kernel's weight n (row-major; see `conv2d_steps` for `flip`);
+    `in_padding[n]` is True where cell n is padding. `inputs`,
     `weights` and `products` are indexed `[channel][n]`; `partial_sums[c]` is
     channel c's sum of products. Pooling steps have no weights or products.
     """
@@ -43,9 +44,10 @@ class Step:
 class StepSequence(Sequence):
     """All steps of one operation, with what every frame of it shares.
 
-    `op` is "corr2d", "max pool" or "avg pool". `padded` is the input with its
-    padding, `c x H x W`; `pad_mask` (`H x W`) is True on padding; `kernel` is
-    `c x k_h x k_w` (None for pooling); `output` is `m_h x m_w`.
+    `op` is "corr2d", "convolution" (the kernel flipped), "max pool" or "avg pool".
+    `padded` is the input with its padding, `c x H x W`; `pad_mask` (`H x W`) is
+    True on padding; `kernel` is `c x k_h x k_w` as it lies over the window (so
+    turned 180 degrees when `flip`; None for pooling); `output` is `m_h x m_w`.
     """
 
     op: str
@@ -60,6 +62,7 @@ class StepSequence(Sequence):
     bias: float
     output: torch.Tensor
     records: tuple[Step, ...]
+    flip: bool = False
 
     def __len__(self) -> int:
         return len(self.records)
@@ -76,28 +79,42 @@ class StepSequence(Sequence):
         )
 
 
-def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0) -> StepSequence:
+def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False) -> StepSequence:
     """Steps of `corr2d` (X `h x w`, K `k_h x k_w`) or of `corr2d_multi_in`
-    (X `c_i x h x w`, K `c_i x k_h x k_w`), plus a scalar `bias`."""
+    (X `c_i x h x w`, K `c_i x k_h x k_w`), plus a scalar `bias`.
+
+    With `flip=True`, the steps of a true convolution: the kernel turned 180 degrees
+    slides over the input. Each record then lists the weights in K's own order and
+    the window's cells from its last to its first, the pairs the convolution multiplies.
+    """
     X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
     K = as_tensor(K, "K", ndim=X.dim(), layout="k_h, k_w, with one slice per channel of X")
     bias = _as_bias(bias)
+    if not isinstance(flip, bool):
+        raise ValueError(f"flip must be True or False, got {flip!r}")
     X3, K3 = (X[None], K[None]) if X.dim() == 2 else (X, K)
+    K3 = K3.detach()
+    laid = K3.flip(-2, -1) if flip else K3  # the kernel as it lies over the window
     with torch.no_grad():
-        parts = correlate_parts(X3, K3, padding=padding, stride=stride, dilation=dilation)
+        parts = correlate_parts(X3, laid, padding=padding, stride=stride, dilation=dilation)
         output = parts.partial.sum(0) + bias
+    if flip:  # read each window backwards, so that cell n meets K's weight n
+        parts = parts._replace(windows=parts.windows.flip(-2, -1),
+                               products=parts.products.flip(-2, -1))
     c = K3.shape[0]
-    weights = tuple(tuple(row) for row in K3.detach().reshape(c, -1).tolist())
+    weights = tuple(tuple(row) for row in K3.reshape(c, -1).tolist())
     sums = parts.partial.permute(1, 2, 0).tolist()
     products = _per_position(parts.products)
     return _sequence(
-        "corr2d", X, parts, output, padding, stride, dilation, bias, K3.detach(),
+        "convolution" if flip else "corr2d", X, parts, output, padding, stride, dilation, bias,
+        laid,
         lambda i, j: {
             "weights": weights,
             "products": products[i][j],
             "partial_sums": tuple(sums[i][j]),
             "bias": bias,
         },
+        flip=flip,
     )
 
 
@@ -130,7 +147,8 @@ def _per_position(t: torch.Tensor) -> list:
     return [[tuple(map(tuple, chans)) for chans in row] for row in rows]
 
 
-def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kernel, extra):
+def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kernel, extra,
+              flip=False):
     p = as_pair(padding, "padding", minimum=0)
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
@@ -147,7 +165,7 @@ def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kern
         for j in range(m_w):
             cells = tuple(
                 (i * s[0] + a * d[0], j * s[1] + b * d[1]) for a in range(k_h) for b in range(k_w)
-            )
+            )[:: -1 if flip else 1]
             records.append(Step(
                 index=i * m_w + j,
                 out_pos=(i, j),
@@ -159,5 +177,5 @@ def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kern
             ))
     return StepSequence(
         op, tuple(X.shape), parts.padded.detach(), pad_mask, kernel, (k_h, k_w),
-        p, s, d, bias, output.detach(), tuple(records),
+        p, s, d, bias, output.detach(), tuple(records), flip,
     )

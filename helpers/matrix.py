@@ -1,0 +1,88 @@
+"""Convolution as a matrix: `M @ X.flatten()` is the cross-correlation, flattened.
+
+Row `i * m_w + j` of M is output cell `[i, j]`; column `ch * h * w + r * w + c`
+is input cell `[ch, r, c]`. Each row holds the kernel's weights where the
+window at that output position covers the input, and zeros elsewhere.
+"""
+
+from __future__ import annotations
+
+import torch
+from IPython.display import HTML
+
+from . import render
+from ._args import as_pair, as_tensor
+from .ops import conv_output_shape, pad2d, windows
+
+
+def conv_matrix_index(input_size, kernel_size, *, padding=0, stride=1, dilation=1):
+    """Which kernel weight sits at each entry of the convolution matrix, or -1 for none.
+
+    `input_size` is `(h, w)` or `(c, h, w)`, `kernel_size` is `(k_h, k_w)` (one slice
+    per channel). Entries are flat kernel indices `ch * k_h * k_w + a * k_w + b`.
+    Padding cells hold zeros, so they get no column: M acts on the input itself.
+    """
+    c, (h, w) = _channels_and_size(input_size)
+    k = as_pair(kernel_size, "kernel_size", minimum=1)
+    m_h, m_w = conv_output_shape((h, w), k, padding=padding, stride=stride, dilation=dilation)
+    cells = torch.arange(c * h * w, dtype=torch.float64).reshape(c, h, w)
+    covered = windows(pad2d(cells, padding, value=-1.0), k, as_pair(stride, "stride", minimum=1),
+                      as_pair(dilation, "dilation", minimum=1)).long()  # (c, m_h, m_w, k_h, k_w)
+    weight = torch.arange(c * k[0] * k[1]).reshape(c, 1, 1, *k).expand_as(covered)
+    row = torch.arange(m_h * m_w).reshape(1, m_h, m_w, 1, 1).expand_as(covered)
+    inside = covered >= 0
+    index = torch.full((m_h * m_w, c * h * w), -1, dtype=torch.long)
+    index[row[inside], covered[inside]] = weight[inside]
+    return index
+
+
+def conv_matrix(input_size, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+    """The matrix M with `M @ X.flatten() == corr2d(X, K, ...).flatten()` for every X of
+    `input_size` (`(h, w)`, or `(c_i, h, w)` with K `c_i x k_h x k_w` for corr2d_multi_in)."""
+    K = _kernel_for(input_size, K)
+    index = conv_matrix_index(input_size, K.shape[-2:], padding=padding, stride=stride,
+                              dilation=dilation)
+    weights = torch.cat([K.reshape(-1), K.new_zeros(1)])  # index -1 picks the appended zero
+    return weights[index]
+
+
+def show_conv_matrix(input_size, K, *, padding=0, stride=1, dilation=1, title: str = "") -> HTML:
+    """A picture of `conv_matrix(input_size, K, ...)`: each kernel weight in its own colour,
+    zeros blank, beside the kernel in the same colours."""
+    K = _kernel_for(input_size, K).detach()
+    K3 = K.reshape(-1, *K.shape[-2:])  # c x k_h x k_w, also for a 2-D kernel
+    _, size = _channels_and_size(input_size)
+    settings = {"padding": padding, "stride": stride, "dilation": dilation}
+    index = conv_matrix_index(input_size, K.shape[-2:], **settings)
+    frame = render.matrix_frame(
+        index.tolist(), K.reshape(-1).tolist(), kernel_shape=tuple(K3.shape),
+        input_shape=size, output_shape=conv_output_shape(size, K.shape[-2:], **settings),
+        title=title,
+    )
+    return HTML(render.STYLE + frame)
+
+
+def _kernel_for(input_size, K) -> torch.Tensor:
+    """K as a tensor, checked against the input: 2-D for `(h, w)`, `c x k_h x k_w` for
+    `(c, h, w)`."""
+    K = as_tensor(K, "K", ndim=(2, 3), layout="k_h, k_w, or c_i, k_h, k_w")
+    c, _ = _channels_and_size(input_size)
+    channels = _has_channels(input_size)
+    if K.dim() != (3 if channels else 2) or (channels and K.shape[0] != c):
+        size = tuple(input_size) if isinstance(input_size, (tuple, list)) else input_size
+        raise ValueError(
+            f"K of shape {tuple(K.shape)} does not match an input of size {size}: "
+            "give (h, w) with a 2-D kernel, or (c_i, h, w) with a c_i x k_h x k_w kernel"
+        )
+    return K
+
+
+def _has_channels(input_size) -> bool:
+    return isinstance(input_size, (tuple, list)) and len(input_size) == 3
+
+
+def _channels_and_size(input_size):
+    if _has_channels(input_size):
+        c = as_pair(input_size[0], "channels", minimum=1)[0]
+        return c, as_pair(tuple(input_size[1:]), "input_size", minimum=1)
+    return 1, as_pair(input_size, "input_size", minimum=1)

@@ -1,0 +1,86 @@
+"""Convolution as a matrix: M @ x against corr2d and torch, and its picture."""
+
+import re
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+import helpers
+
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.arange(4.0).reshape(2, 2)
+
+
+def test_worked_example():
+    M = helpers.conv_matrix(X3.shape, K2)
+    assert M.shape == (4, 9)
+    assert M[0].tolist() == [0, 1, 0, 2, 3, 0, 0, 0, 0]
+    assert (M @ torch.arange(9.0)).tolist() == [19, 25, 37, 43]
+    index = helpers.conv_matrix_index((3, 3), (2, 2))
+    assert index[3].tolist() == [-1, -1, -1, -1, 0, 1, -1, 2, 3]
+
+
+def test_padding_drops_columns_of_padding():
+    M = helpers.conv_matrix((2, 2), torch.ones(3, 3), padding=1)
+    assert M.shape == (4, 4) and torch.equal(M, torch.ones(4, 4))
+    corner = helpers.conv_matrix_index((2, 2), 3, padding=1)[0]
+    assert corner.tolist() == [4, 5, 7, 8]  # the kernel's centre on X[0, 0]
+
+
+@given(c=st.integers(0, 3), n=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+       k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+       s=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       d=st.tuples(st.integers(1, 2), st.integers(1, 2)), seed=st.integers(0, 999))
+def test_matrix_product_is_the_cross_correlation(c, n, k, p, s, d, seed):
+    if not all(d[a] * (k[a] - 1) + 1 <= n[a] + 2 * p[a] for a in (0, 1)):
+        with pytest.raises(ValueError, match="does not fit"):
+            helpers.conv_matrix(n, torch.ones(k), padding=p, stride=s, dilation=d)
+        return
+    g = torch.Generator().manual_seed(seed)
+    shape_x, shape_k = ((c, *n), (c, *k)) if c else (n, k)
+    X, K = torch.randn(shape_x, generator=g), torch.randn(shape_k, generator=g)
+    M = helpers.conv_matrix(X.shape, K, padding=p, stride=s, dilation=d)
+    op = helpers.corr2d_multi_in if c else helpers.corr2d
+    Y = op(X, K, padding=p, stride=s, dilation=d)
+    torch_Y = F.conv2d(X.reshape(1, -1, *n), K.reshape(1, -1, *k), padding=p, stride=s,
+                       dilation=d)[0, 0]
+    assert M.shape == (Y.numel(), X.numel())
+    assert torch.allclose(M @ X.flatten(), Y.flatten(), atol=1e-5)
+    assert torch.allclose(M @ X.flatten(), torch_Y.flatten(), atol=1e-5)
+    # each row holds every kernel weight at most once, the rest zeros
+    index = helpers.conv_matrix_index(X.shape, k, padding=p, stride=s, dilation=d)
+    for row in index.tolist():
+        used = [w for w in row if w >= 0]
+        assert len(used) == len(set(used))
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="does not match an input of size"):
+        helpers.conv_matrix((3, 3), torch.ones(2, 2, 2))
+    with pytest.raises(ValueError, match="does not match an input of size"):
+        helpers.conv_matrix((3, 3, 3), torch.ones(2, 2, 2))
+    with pytest.raises(ValueError, match="does not fit"):
+        helpers.conv_matrix((3, 3), torch.ones(4, 4))
+    with pytest.raises(ValueError, match="too large to draw"):
+        helpers.show_conv_matrix((40, 40), torch.ones(3, 3))
+
+
+def test_picture_colours_each_weight():
+    frame = helpers.show_conv_matrix(X3.shape, K2).data
+    assert 'data-matrix="4x9"' in frame
+    assert "36 entries; 16 hold one of 4 kernel weights, 20 are zero" in frame
+    legend, matrix = frame.split("\u2192")
+    cells = re.findall(r'<g class="(m\d|z)"><rect[^>]*/>(?:<text[^>]*>([^<]*)</text>)?</g>',
+                       matrix)
+    assert len(cells) == 36
+    assert {cls: {v for c, v in cells if c == cls} for cls in ("m0", "m1", "m2", "m3")} == {
+        "m0": {"0"}, "m1": {"1"}, "m2": {"2"}, "m3": {"3"}}
+    first_row = [cls for cls, _ in cells[:9]]
+    assert first_row == ["m0", "m1", "z", "m2", "m3", "z", "z", "z", "z"]
+    assert all(v == "" for cls, v in cells if cls == "z")
+    kernel_cells = re.findall(r'<g class="(m\d)"><rect', legend)
+    assert kernel_cells == ["m0", "m1", "m2", "m3"]  # the legend: the kernel in the same colours
