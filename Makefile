@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks e2e bench clean
+.PHONY: setup lab test lint notebooks stale e2e bench clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -54,6 +54,10 @@ bench: setup
 
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+# Which stored outputs `make notebooks` would change (README, "Reviewing a notebook diff").
+stale: setup
+	$(BIN)/python tools/freshness.py $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

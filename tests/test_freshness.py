@@ -1,0 +1,145 @@
+"""Stored notebooks are what `make notebooks` gives, byte for byte where it matters.
+
+The first test re-executes every notebook once (nbval executes it a second
+time for its text comparison); the others check the tools on small notebooks.
+"""
+
+import base64
+import io
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from PIL import Image
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import freshness  # noqa: E402
+from execute_notebooks import (  # noqa: E402
+    WIDGET_STATE,
+    WIDGET_VIEW,
+    keep_stored_images,
+    model_id,
+    normalise,
+)
+
+NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb"))
+SHOWN_AT_ONCE = 20
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_stored_outputs_are_current(path):
+    problems = freshness.check(path)
+    shown = problems[:SHOWN_AT_ONCE] + [f"... and {len(problems) - SHOWN_AT_ONCE} more"] * (
+        len(problems) > SHOWN_AT_ONCE)
+    assert not problems, "\n".join(shown + [freshness.HINT])
+
+
+A, B, C, D = ("a" * 32, "b" * 32, "c" * 32, "d" * 32)
+
+
+def view(model):
+    return new_output("execute_result", execution_count=1, data={
+        WIDGET_VIEW: {"model_id": model, "version_major": 2, "version_minor": 0},
+        "text/plain": "Player(...)"})
+
+
+def model(name, **state):
+    return {"model_name": name, "model_module": "@jupyter-widgets/controls",
+            "model_module_version": "2.0.0", "state": state}
+
+
+def widget_notebook(frames=("<b>0</b>", "<b>1</b>")):
+    """A stack of two frames (C, D) in a box (A), a link (B); cell `cell-2` made them all."""
+    nb = new_notebook(cells=[new_code_cell("x = 1", id="cell-1"),
+                             new_code_cell("player", id="cell-2", outputs=[view(A)])])
+    nb.cells[1].execution_count = 1
+    nb.metadata.widgets = {WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
+        A: model("StackModel", children=[f"IPY_MODEL_{C}", f"IPY_MODEL_{D}"]),
+        B: model("LinkModel", source=[f"IPY_MODEL_{A}", "selected_index"],
+                 target=[f"IPY_MODEL_{A}", "selected_index"]),
+        C: model("HTMLModel", value=frames[0]),
+        D: model("HTMLModel", value=frames[1]),
+    }}}
+    return nb
+
+
+def state_of(nb):
+    return nb.metadata.widgets[WIDGET_STATE]["state"]
+
+
+def test_widget_ids_depend_on_the_creating_cell_and_order_only():
+    made_in_cell_2 = dict.fromkeys([A, B, C, D], 1)
+    nb = normalise(widget_notebook(), made_in_cell_2, closed=set())
+    new = [model_id("cell-2", n) for n in (1, 2, 3, 4)]
+    assert set(state_of(nb)) == set(new)
+    assert nb.cells[1].outputs[0].data[WIDGET_VIEW]["model_id"] == new[0]
+    assert state_of(nb)[new[0]]["state"]["children"] == [f"IPY_MODEL_{new[2]}",
+                                                         f"IPY_MODEL_{new[3]}"]
+    assert state_of(nb)[new[1]]["state"]["source"] == [f"IPY_MODEL_{new[0]}", "selected_index"]
+    assert normalise(widget_notebook(), made_in_cell_2, set()) == nb
+
+
+def test_closed_widgets_are_dropped_unless_a_live_one_refers_to_them():
+    extra = "e" * 32
+    nb = widget_notebook()
+    state_of(nb)[extra] = model("HTMLModel", value="a replaced frame")
+    nb = normalise(nb, dict.fromkeys([A, B, C, D, extra], 1), closed={extra, C})
+    assert len(state_of(nb)) == 4 and "a replaced frame" not in nbformat.writes(nb)
+
+
+def test_a_changed_frame_is_named_by_notebook_cell_and_place():
+    stored, fresh = widget_notebook(), widget_notebook(frames=("<b>0</b>", "<b>7</b>"))
+    [problem] = freshness.differences(stored, fresh, "ch.ipynb")
+    assert problem.startswith("ch.ipynb, code cell 2 (player): widget Stack.children[1] HTML, "
+                              "value differs at character 3")
+    assert "'<b>1</b>'" in problem and "'<b>7</b>'" in problem
+    assert freshness.differences(stored, widget_notebook(), "ch.ipynb") == []
+
+
+def test_a_changed_link_and_text_output_are_reported():
+    stored, fresh = widget_notebook(), widget_notebook()
+    state_of(fresh)[B]["state"]["target"] = [f"IPY_MODEL_{A}", "index"]
+    fresh.cells[1].outputs[0].data["text/plain"] = "Player(other)"
+    text, link = freshness.differences(stored, fresh, "ch.ipynb")
+    assert text.startswith("ch.ipynb, code cell 2 (player), output 1: text/plain differs at "
+                           "character 7: stored 'Player(...)', a fresh run 'Player(other)'")
+    assert link.startswith("ch.ipynb, code cell 2 (player): widget Link of Stack, target stored")
+
+
+def png(colour, size=(4, 3), **info):
+    buffer = io.BytesIO()
+    from PIL import PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    for key, value in info.items():
+        meta.add_text(key, value)
+    Image.new("RGB", size, colour).save(buffer, "png", pnginfo=meta)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def figure_notebook(image):
+    return new_notebook(cells=[new_code_cell("plot()", id="fig", outputs=[new_output(
+        "display_data", data={"image/png": image, "text/plain": "<Figure>"})])])
+
+
+def test_images_are_compared_by_pixels():
+    stored = figure_notebook(png("white", Software="one encoder"))
+    same_pixels = figure_notebook(png("white", Software="another"))
+    assert freshness.differences(stored, same_pixels, "ch.ipynb") == []
+    [problem] = freshness.differences(stored, figure_notebook(png((255, 255, 254))), "ch.ipynb")
+    assert problem == "ch.ipynb, code cell 1 (plot()), output 1: image pixels differ: 12 of 12"
+    [problem] = freshness.differences(stored, figure_notebook(png("white", (5, 3))), "ch.ipynb")
+    assert problem.endswith("image size 4x3 stored, 5x3 fresh")
+
+
+def test_make_notebooks_keeps_the_stored_bytes_of_an_unchanged_figure():
+    stored = figure_notebook(png("white", Software="one encoder"))
+    fresh = figure_notebook(png("white", Software="another"))
+    keep_stored_images(fresh, stored)
+    assert fresh == stored
+    changed = figure_notebook(png("black"))
+    keep_stored_images(changed, stored)
+    assert changed != stored
