@@ -48,6 +48,8 @@ K2 = torch.arange(4.0).reshape(2, 2)
 EDGES = torch.ones(6, 8)
 EDGES[:, 2:6] = 0
 X8 = torch.arange(64.0).reshape(8, 8) % 7
+X4 = torch.arange(16.0).reshape(4, 4)
+X5 = torch.arange(25.0).reshape(5, 5)
 K3 = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
 
 # The kinds of animation in the book, each on its standard example.
@@ -60,6 +62,12 @@ FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
     "max pool 3x3, 2x2": lambda: helpers.pool2d_steps(X3, 2),
     "avg pool 8x8, 3x3, padding 1, stride 2": lambda: helpers.pool2d_steps(
         X8, 3, mode="avg", padding=1, stride=2),
+    "max pool 5x5, 2x2, pad 1, stride 2, ceil": lambda: helpers.pool2d_steps(
+        X5, 2, padding=1, stride=2, ceil_mode=True),
+    "avg pool 5x5, 2x2, ceil, pad not counted": lambda: helpers.pool2d_steps(
+        X5, 2, mode="avg", stride=2, ceil_mode=True, count_include_pad=False),
+    "max pool 2 channels, 3x3, padding 1": lambda: helpers.pool2d_steps(
+        torch.stack([X4, X4 + 1]), 3, padding=1, stride=2),
 }
 
 
@@ -109,6 +117,9 @@ def param_change_costs(changes: int) -> dict:
                                            list(kernels)),
         "pool window (8x8, max)": (helpers.pool_player(X8, {"2x2": 2, "3x3": 3}, stride=2),
                                    "pool_size", ["2x2", "3x3"]),
+        "ceil mode (5x5 avg, 2 channels)": (
+            helpers.pool_player(torch.stack([X5, X5 + 1]), 2, mode="avg", padding=1, stride=2,
+                                ceil_mode={"off": False, "on": True}), "ceil_mode", ["off", "on"]),
     }
     results = {}
     for kind, (player, name, values) in cases.items():

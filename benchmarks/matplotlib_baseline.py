@@ -39,21 +39,24 @@ def _grid(ax, values, *, title: str, marked=(), mark_colour="#0072B2") -> None:
 def matplotlib_frame(steps: StepSequence, step: Step) -> bytes:
     """One frame drawn from scratch as a PNG: each input channel and its kernel slice
     (if any), and the output so far."""
-    out_h, out_w = steps.output.shape
-    output = [[""] * out_w for _ in range(out_h)]
+    out_h, out_w = steps.output.shape[-2:]
+    channels = steps.output.shape[0] if steps.output.dim() == 3 else 1  # pooled channels
+    outputs = [[[""] * out_w for _ in range(out_h)] for _ in range(channels)]
     for done in steps[: step.index + 1]:
-        output[done.out_pos[0]][done.out_pos[1]] = fmt(done.value)
+        outputs[done.channel][done.out_pos[0]][done.out_pos[1]] = fmt(done.value)
     grids = []
     for ch, padded in enumerate(steps.padded.tolist()):
         grids.append(([[fmt(v) for v in row] for row in padded], f"input {ch}", set(step.cells)))
         if steps.kernel is not None:
             kernel = [[fmt(v) for v in row] for row in steps.kernel[ch].tolist()]
             grids.append((kernel, f"kernel {ch}", set()))
-    fig, axes = plt.subplots(1, len(grids) + 1, figsize=(2.2 * (len(grids) + 1), 2.2), dpi=100)
-    for ax, (values, title, marked) in zip(axes, grids, strict=False):
-        _grid(ax, values, title=title, marked=marked)
-    _grid(axes[-1], output, title="output", marked={tuple(step.out_pos)},
-          mark_colour="#D55E00")
+    for ch, output in enumerate(outputs):
+        marked = {tuple(step.out_pos)} if ch == step.channel else set()
+        grids.append((output, f"output {ch}", marked))
+    fig, axes = plt.subplots(1, len(grids), figsize=(2.2 * len(grids), 2.2), dpi=100)
+    for ax, (values, title, marked) in zip(axes, grids, strict=True):
+        colour = "#D55E00" if title.startswith("output") else "#0072B2"
+        _grid(ax, values, title=title, marked=marked, mark_colour=colour)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     plt.close(fig)

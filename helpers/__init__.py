@@ -12,6 +12,7 @@ from .ops import (
     corr2d_multi_in_out,
     corr2d_multi_in_out_1x1,
     pool2d,
+    pool_output_shape,
 )
 from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
@@ -38,6 +39,7 @@ __all__ = [
     "median_ms",
     "pool2d",
     "pool2d_steps",
+    "pool_output_shape",
     "pool_player",
     "receptive_field",
     "sample_photo",

@@ -66,6 +66,8 @@ class Parts(NamedTuple):
     windows: torch.Tensor  # (c, m_h, m_w, k_h, k_w): the cells under each window
     products: torch.Tensor | None  # like windows: window x kernel (None for pooling)
     partial: torch.Tensor  # (c, m_h, m_w): per-channel sum of products, or pooled value
+    divisor: torch.Tensor | None = None  # (m_h, m_w): what each average was divided by
+    beyond: Pair = (0, 0)  # rows, columns past the padding that ceil-mode windows reach
 
 
 def correlate_parts(X, K, *, padding=0, stride=1, dilation=1) -> Parts:
@@ -131,38 +133,98 @@ def corr2d_multi_in_out_1x1(X, K) -> torch.Tensor:
     return Y.reshape(K.shape[0], h, w)
 
 
-def pool_parts(X, pool_size, mode="max", *, padding=0, stride=1) -> Parts:
-    """The padded input `(..., H, W)`, its windows and the pooled values.
+def pool_output_shape(input_size, pool_size, *, padding=0, stride=1, ceil_mode=False) -> Pair:
+    """Output (height, width) of pooling, as PyTorch computes it.
 
-    Max pooling pads with -inf (padding never wins, as in PyTorch); average
-    pooling pads with zeros and counts them (PyTorch's count_include_pad=True).
+    Per axis: floor((n + 2p - k) / s) + 1, or with `ceil_mode` the ceiling, less one
+    when the last window would start in the right padding (PyTorch drops that window).
     """
-    X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
-    if mode not in POOL_MODES:
-        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    n = as_pair(input_size, "input_size", minimum=1)
     k = as_pair(pool_size, "pool_size", minimum=1)
     p = as_pair(padding, "padding", minimum=0)
     s = as_pair(stride, "stride", minimum=1)
+    _as_flag(ceil_mode, "ceil_mode")
     for axis in (0, 1):
         if 2 * p[axis] > k[axis]:
             raise ValueError(
                 f"padding {p[axis]} is more than half the pool size {k[axis]}: "
                 "a window could then hold nothing but padding (PyTorch refuses this too)"
             )
-    _check_fit(tuple(X.shape[-2:]), k, p, (1, 1), "pool_size")
-    padded = pad2d(X, p, value=float("-inf") if mode == "max" else 0.0)
+    shape = tuple(_pool_size_1d(n[a], k[a], p[a], s[a], ceil_mode) for a in (0, 1))
+    if min(shape) < 1:  # only a window larger than the padded input leaves no output
+        _check_fit(n, k, p, (1, 1), "pool_size")
+    return shape
+
+
+def _pool_size_1d(n: int, k: int, p: int, s: int, ceil_mode: bool) -> int:
+    room = n + 2 * p - k
+    if not ceil_mode:
+        return room // s + 1
+    size = -(-room // s) + 1
+    if (size - 1) * s >= n + p:  # the last window would start in the right padding
+        size -= 1
+    return size
+
+
+def _as_flag(value, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _divisors_1d(n: int, k: int, p: int, s: int, m: int, include_pad: bool) -> torch.Tensor:
+    """Per output position along one axis: how many window cells the average divides by.
+
+    As in PyTorch: the cells inside the padded input (count_include_pad=True) or inside
+    the input itself; cells a ceil-mode window has past the padding never count.
+    """
+    counts = []
+    for o in range(m):
+        start, end = o * s - p, min(o * s - p + k, n + p)
+        counts.append(end - start if include_pad else min(end, n) - max(start, 0))
+    return torch.tensor(counts)
+
+
+def pool_parts(X, pool_size, mode="max", *, padding=0, stride=1, ceil_mode=False,
+               count_include_pad=True) -> Parts:
+    """The padded input `(..., H, W)`, its windows and the pooled values.
+
+    Max pooling pads with -inf (padding never wins, as in PyTorch); average
+    pooling pads with zeros and divides each window's sum by `divisor`. In ceil
+    mode the last windows may run past the padding: `beyond` counts the rows and
+    columns added there (filled like padding, never counted).
+    """
+    X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
+    if mode not in POOL_MODES:
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    _as_flag(count_include_pad, "count_include_pad")
+    k = as_pair(pool_size, "pool_size", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    s = as_pair(stride, "stride", minimum=1)
+    n = tuple(X.shape[-2:])
+    m = pool_output_shape(n, k, padding=p, stride=s, ceil_mode=ceil_mode)
+    beyond = tuple(max(0, (m[a] - 1) * s[a] + k[a] - n[a] - 2 * p[a]) for a in (0, 1))
+    fill = float("-inf") if mode == "max" else 0.0
+    padded = F.pad(X, (p[1], p[1] + beyond[1], p[0], p[0] + beyond[0]), value=fill)
     win = windows(padded, k, s, (1, 1))
-    pooled = win.amax((-2, -1)) if mode == "max" else win.mean((-2, -1))
-    return Parts(padded, win, None, pooled)
+    if mode == "max":
+        return Parts(padded, win, None, win.amax((-2, -1)), beyond=beyond)
+    rows, cols = (_divisors_1d(n[a], k[a], p[a], s[a], m[a], count_include_pad) for a in (0, 1))
+    divisor = rows[:, None] * cols[None, :]
+    pooled = win.sum((-2, -1)) / divisor.to(win.dtype)
+    return Parts(padded, win, None, pooled, divisor=divisor, beyond=beyond)
 
 
-def pool2d(X, pool_size, mode="max", *, padding=0, stride=1) -> torch.Tensor:
+def pool2d(X, pool_size, mode="max", *, padding=0, stride=1, ceil_mode=False,
+           count_include_pad=True) -> torch.Tensor:
     """Max or average pooling of `h x w` (or `c x h x w`, channel by channel).
 
     The default stride is 1, as in d2l's pool2d; nn.MaxPool2d's default stride
-    is the window size.
+    is the window size. `ceil_mode` and `count_include_pad` mean what they mean
+    in F.max_pool2d and F.avg_pool2d (`count_include_pad` only matters for "avg").
     """
-    return pool_parts(X, pool_size, mode, padding=padding, stride=stride).partial
+    return pool_parts(X, pool_size, mode, padding=padding, stride=stride, ceil_mode=ceil_mode,
+                      count_include_pad=count_include_pad).partial
 
 
 def comp_conv2d(conv2d: nn.Conv2d, X) -> torch.Tensor:

@@ -47,6 +47,13 @@ STYLE = """<style>
 .cbk .o rect{fill:#E69F00;stroke:#D55E00;stroke-width:3}
 .cbk .o text{font-weight:700}
 .cbk .e rect{fill:#f5f5f5;stroke:#ccc}
+.cbk .x rect{fill:none;stroke:#bbb;stroke-dasharray:2 3}
+.cbk .wx rect{fill:none;stroke:#0072B2;stroke-width:3;stroke-dasharray:2 3}
+.cbk .wn rect{fill:#fff;stroke:#0072B2;stroke-width:3;stroke-dasharray:5 3}
+.cbk .wn text{fill:#999;font-style:italic}
+.cbk .drop{fill:none;stroke:#D55E00;stroke-width:3;stroke-dasharray:9 5}
+.cbk svg .drop-l{fill:#D55E00;font-size:13px;font-weight:600}
+.cbk-note{font-size:15px;color:#333;margin-top:4px}
 </style>"""
 
 
@@ -72,6 +79,7 @@ class _Grid:
     def __init__(self, texts, *, cell=CELL, row_labels=None, col_labels=None):
         self.shape = (len(texts), len(texts[0]))
         left, top, half = (18 if row_labels else 2), (16 if col_labels else 2), cell // 2
+        self._left, self._top, self._cell = left, top, cell
         width, height = left + self.shape[1] * cell + 2, top + self.shape[0] * cell + 2
         head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
                 f'font-size="{_font_size("", cell)}" role="img">']
@@ -86,15 +94,24 @@ class _Grid:
         self._text = [[_text(t, left + c * cell + half, top + r * cell + half, cell)
                        for c, t in enumerate(row)] for r, row in enumerate(texts)]
 
-    def svg(self, classes, shown=None) -> str:
-        """`classes[r][c]` names each cell's look; `shown(r, c)` says whether its number shows."""
+    def svg(self, classes, shown=None, overlay: str = "") -> str:
+        """`classes[r][c]` names each cell's look; `shown(r, c)` says whether its number shows;
+        `overlay` is drawn on top (see `outline`)."""
         parts = [self._head]
         for r, row in enumerate(classes):
             for c, cls in enumerate(row):
                 text = self._text[r][c] if shown is None or shown(r, c) else ""
                 parts.append(f'<g class="{cls}{self._rect[r][c]}{text}</g>')
-        parts.append("</svg>")
+        parts.append(overlay + "</svg>")
         return "".join(parts)
+
+    def outline(self, top_left, size, label: str) -> str:
+        """A dashed outline around `size` (rows, cols) cells from `top_left`, labelled inside."""
+        (r, c), (h, w), cell = top_left, size, self._cell
+        x, y = self._left + c * cell, self._top + r * cell
+        return (f'<rect class="drop" x="{x + 2}" y="{y + 2}" width="{w * cell - 4}" '
+                f'height="{h * cell - 4}"/><text class="drop-l" x="{x + w * cell / 2:g}" '
+                f'y="{y + h * cell - 10}">{label}</text>')
 
 
 def _font_size(t: str, cell: int) -> int:
@@ -130,17 +147,23 @@ class FrameRenderer:
                 f"the input is too large to animate: {c} x {height} x {width} cells with padding "
                 f"(at most {MAX_CELLS} are drawn); animate a crop such as X[:12, :12]"
             )
-        p_h, p_w = steps.padding
-        rows = [str(r - p_h) if 0 <= r - p_h < height - 2 * p_h else "" for r in range(height)]
-        cols = [str(j - p_w) if 0 <= j - p_w < width - 2 * p_w else "" for j in range(width)]
+        (p_h, p_w), (n_h, n_w) = steps.padding, steps.input_shape[-2:]
+        rows = [str(r - p_h) if 0 <= r - p_h < n_h else "" for r in range(height)]
+        cols = [str(j - p_w) if 0 <= j - p_w < n_w else "" for j in range(width)]
+        # cells past the padding (ceil-mode pooling) are drawn empty
+        self._room = (height - steps.beyond[0], width - steps.beyond[1])
         padded = steps.padded.tolist()
-        self._inputs = [_Grid([[fmt(v) for v in row] for row in padded[ch]], cell=cell,
+        self._inputs = [_Grid([[fmt(v) if not self._past(r, j) else "" for j, v in enumerate(row)]
+                               for r, row in enumerate(padded[ch])], cell=cell,
                               row_labels=rows, col_labels=cols) for ch in range(c)]
         mask = steps.pad_mask.tolist()
-        self._base = [["p" if m else "d" for m in row] for row in mask]
-        m_h, m_w = steps.output.shape
-        self._output = _Grid([[fmt(v) for v in row] for row in steps.output.tolist()], cell=cell,
-                             row_labels=list(range(m_h)), col_labels=list(range(m_w)))
+        self._base = [["x" if self._past(r, j) else ("p" if m else "d") for j, m in enumerate(row)]
+                      for r, row in enumerate(mask)]
+        outputs = steps.output if steps.output.dim() == 3 else steps.output[None]
+        m_h, m_w = outputs.shape[1:]
+        self._outputs = [_Grid([[fmt(v) for v in row] for row in out], cell=cell,
+                               row_labels=list(range(m_h)), col_labels=list(range(m_w)))
+                         for out in outputs.tolist()]
         self._kernels = []
         if steps.kernel is not None:
             k_h, k_w = steps.window
@@ -153,16 +176,30 @@ class FrameRenderer:
         s = self.steps
         shape = "\u00d7".join(map(str, s.input_shape[-2:]))
         pad = f", padding {_pair(s.padding)}" if any(s.padding) else ""
-        m_h, m_w = s.output.shape
+        m_h, m_w = s.output.shape[-2:]
         caps = {"input": f"input {shape}{pad}", "output": f"output {m_h}\u00d7{m_w}"}
         k_h, k_w = s.window
         dil = f", dilation {_pair(s.dilation)}" if s.dilation != (1, 1) else ""
         caps["kernel"] = f"kernel {k_h}\u00d7{k_w}{dil}"
         if s.flip:
             caps["kernel"] += ", turned 180\u00b0"
-        if s.stride != (1, 1):
-            caps["output"] += f" (stride {_pair(s.stride)})"
+        notes = [f"stride {_pair(s.stride)}"] if s.stride != (1, 1) else []
+        notes += ["ceil_mode"] if s.ceil_mode else []
+        if notes:
+            caps["output"] += f" ({', '.join(notes)})"
         return caps
+
+    def _past(self, r: int, c: int) -> bool:
+        """Whether padded cell (r, c) lies past the padding (only in ceil-mode pooling)."""
+        return r >= self._room[0] or c >= self._room[1]
+
+    def _window_class(self, step: Step, n: int) -> str:
+        (r, c), pad = step.cells[n], step.in_padding[n]
+        if self._past(r, c):
+            return "wx"
+        if step.counted is not None and not step.counted[n]:
+            return "wn"
+        return "wp" if pad else "w"
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -171,30 +208,38 @@ class FrameRenderer:
         """The frame of step `index` as an HTML string."""
         step = self.steps[index]
         classes = [row[:] for row in self._base]
-        for (r, c), pad in zip(step.cells, step.in_padding, strict=True):
-            classes[r][c] = "wp" if pad else "w"
-        inputs = [grid.svg(classes) for grid in self._inputs]
-        m_w = self.steps.output.shape[1]
-        out_classes = [["o" if i * m_w + j == index else ("d" if i * m_w + j < index else "e")
-                        for j in range(m_w)] for i in range(self.steps.output.shape[0])]
-        output = self._output.svg(out_classes, lambda i, j: i * m_w + j <= index)
+        for n, (r, c) in enumerate(step.cells):
+            classes[r][c] = self._window_class(step, n)
+        if self.steps.kernel is None:  # pooling: the window is on one channel
+            inputs = [grid.svg(classes if ch == step.channel else self._base,
+                               overlay=self._dropped(grid, step) if ch == step.channel else "")
+                      for ch, grid in enumerate(self._inputs)]
+        else:
+            inputs = [grid.svg(classes) for grid in self._inputs]
+        m_h, m_w = self.steps.output.shape[-2:]
+        outputs = []
+        for ch, grid in enumerate(self._outputs):
+            first = ch * m_h * m_w  # the index of the channel's first step
+
+            def look(i, j, first=first):
+                done = first + i * m_w + j
+                return "o" if done == index else ("d" if done < index else "e")
+
+            outputs.append(grid.svg([[look(i, j) for j in range(m_w)] for i in range(m_h)],
+                                    lambda i, j, first=first: first + i * m_w + j <= index))
         i, j = step.out_pos
-        head = f"step {index + 1} of {len(self.steps)} \u00b7 output [{i}, {j}]"
+        where = f"channel {step.channel}, " if len(outputs) > 1 else ""
+        head = f"step {index + 1} of {len(self.steps)} \u00b7 output [{where}{i}, {j}]"
         head = f"{html.escape(self.title or self.steps.op)} \u00b7 {head}"
-        body = self._body(step, inputs, output)
+        body = self._body(step, inputs, outputs)
         return (f'<div class="cbk" data-step="{index}" data-value="{step.value!r}" '
                 f'data-out="{i},{j}"><div class="cbk-head">{head}</div>{body}</div>')
 
-    def _body(self, step: Step, inputs: list[str], output: str) -> str:
+    def _body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
         caps = self._captions
-        out_fig = _figure(output, caps["output"])
         if not self._kernels:
-            left = _figure(inputs[0], caps["input"])
-            k_h, k_w = self.steps.window
-            arrow = (f'<div class="cbk-op"><div class="cbk-sum">{self.steps.op.split()[0]} '
-                     f'{k_h}\u00d7{k_w}</div>\u2192</div>')
-            return (f'<div class="cbk-row">{left}{arrow}{out_fig}</div>'
-                    f'<div class="cbk-math">{_pool_math(self.steps.op, step)}</div>')
+            return self._pool_body(step, inputs, outputs)
+        out_fig = _figure(outputs[0], caps["output"])
         many = len(inputs) > 1
         symbol = "\u2217" if self.steps.flip else "\u22c6"  # convolution or cross-correlation
         rows = []
@@ -208,6 +253,48 @@ class FrameRenderer:
         return (f'<div class="cbk-row"><div class="cbk-col">{"".join(rows)}</div>'
                 f'<div class="cbk-op">=</div>{out_fig}</div>'
                 f'<div class="cbk-math">{_conv_math(step)}</div>')
+
+    def _pool_body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
+        """One row per channel (input, window, output), the step's arithmetic and notes."""
+        caps, (k_h, k_w), many = self._captions, self.steps.window, len(inputs) > 1
+        arrow = (f'<div class="cbk-op"><div class="cbk-sum">{self.steps.op.split()[0]} '
+                 f'{k_h}\u00d7{k_w}</div>\u2192</div>')
+        rows = []
+        for ch, (svg, out) in enumerate(zip(inputs, outputs, strict=True)):
+            label = f"channel {ch}: " if many else ""
+            rows.append(f'<div class="cbk-row">{_figure(svg, label + caps["input"])}{arrow}'
+                        f'{_figure(out, label + caps["output"])}</div>')
+        prefix = f"channel {step.channel}: " if many else ""
+        notes = "".join(f'<div class="cbk-note">{n}</div>' for n in self._pool_notes(step))
+        return (f'<div class="cbk-col">{"".join(rows)}</div>'
+                f'<div class="cbk-math"><div>{prefix}{_pool_math(self.steps.op, step)}</div>'
+                f"</div>{notes}")
+
+    def _dropped(self, grid: _Grid, step: Step) -> str:
+        """The window ceil mode drops after this one, outlined, if there is one."""
+        s, (i, j) = self.steps, step.out_pos
+        (m_h, m_w), (s_h, s_w) = s.output.shape[-2:], s.stride
+        starts = []
+        if s.dropped[1] is not None and j == m_w - 1:
+            starts.append((i * s_h, s.dropped[1]))
+        if s.dropped[0] is not None and i == m_h - 1:
+            starts.append((s.dropped[0], j * s_w))
+        return "".join(grid.outline(start, s.window, "dropped") for start in starts)
+
+    def _pool_notes(self, step: Step) -> list[str]:
+        """Sentences under the arithmetic: what was not counted, which window is dropped."""
+        s, notes = self.steps, []
+        past = sum(self._past(r, c) for r, c in step.cells)
+        if past:
+            notes.append(f"{past} cell{'s' * (past > 1)} of this window lie past the padding "
+                         "(ceil_mode): they take no part.")
+        if s.op == "avg pool" and not s.count_include_pad and any(step.in_padding):
+            notes.append(f"count_include_pad=False: the padding is not counted, so the sum "
+                         f"is divided by the {step.divisor} input cells.")
+        if self._dropped(self._inputs[0], step):
+            notes.append("ceil_mode drops the window outlined in red: it would start in the "
+                         "padding past the input.")
+        return notes
 
     def frames(self) -> list[str]:
         return [self(i) for i in range(len(self.steps))]
@@ -243,12 +330,14 @@ def _conv_math(step: Step) -> str:
 
 
 def _pool_math(op: str, step: Step) -> str:
-    terms = [_term(fmt(x), pad) for x, pad in zip(step.inputs[0], step.in_padding, strict=True)]
+    """`max(a, b, …) = m` or `(a + b + …) / divisor = m`, over the cells that take part."""
+    terms = [_term(fmt(x), pad) for x, pad, counted
+             in zip(step.inputs[0], step.in_padding, step.counted, strict=True) if counted]
     if op == "max pool":
         expr = f"max({', '.join(terms)})"
     else:
-        expr = f"({' + '.join(terms)}) / {len(terms)}"
-    return f"<div>{expr} = <b>{fmt(step.value)}</b></div>"
+        expr = f"({' + '.join(terms)}) / {step.divisor}"
+    return f"{expr} = <b>{fmt(step.value)}</b>"
 
 
 def field_frame(sizes, fields, *, width: int = 880) -> str:

@@ -142,14 +142,69 @@ def test_multi_channel_matches_conv2d(c_i, c_o, n, k, kw, seed):
 
 @given(c=st.integers(1, 3), n=st.tuples(sizes, sizes), k=st.tuples(st.integers(1, 4),
        st.integers(1, 4)), p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
-       s=st.tuples(st.integers(1, 3), st.integers(1, 3)), seed=st.integers(0, 99))
-def test_pooling_matches_pytorch(c, n, k, p, s, seed):
-    assume(all(2 * p[a] <= k[a] <= n[a] + 2 * p[a] for a in (0, 1)))
+       s=st.tuples(st.integers(1, 3), st.integers(1, 3)), ceil_mode=st.booleans(),
+       include=st.booleans(), seed=st.integers(0, 99))
+def test_pooling_matches_pytorch(c, n, k, p, s, ceil_mode, include, seed):
+    assume(all(2 * p[a] <= k[a] for a in (0, 1)))
     X = torch.randn((c, *n), generator=torch.Generator().manual_seed(seed))
-    assert torch.equal(helpers.pool2d(X, k, padding=p, stride=s), F.max_pool2d(X, k, s, p))
-    assert torch.allclose(helpers.pool2d(X, k, "avg", padding=p, stride=s),
-                          F.avg_pool2d(X, k, s, p, count_include_pad=True), atol=1e-6)
-    assert torch.equal(helpers.pool2d(X[0], k, padding=p, stride=s), F.max_pool2d(X, k, s, p)[0])
+    kw = {"padding": p, "stride": s, "ceil_mode": ceil_mode}
+    try:
+        expected = F.max_pool2d(X, k, s, p, ceil_mode=ceil_mode)
+    except RuntimeError:  # the window does not fit: PyTorch and the book both refuse
+        with pytest.raises(ValueError, match="does not fit the padded input"):
+            helpers.pool2d(X, k, **kw)
+        return
+    assert torch.equal(helpers.pool2d(X, k, **kw), expected)
+    assert torch.equal(helpers.pool2d(X[0], k, **kw), expected[0])
+    assert helpers.pool_output_shape(n, k, **kw) == expected.shape[1:]
+    average = F.avg_pool2d(X, k, s, p, ceil_mode=ceil_mode, count_include_pad=include)
+    got = helpers.pool2d(X, k, "avg", count_include_pad=include, **kw)
+    assert torch.allclose(got, average, atol=1e-6)
+
+
+def test_padding_in_average_pooling_both_ways():
+    include = helpers.pool2d(X4, 3, "avg", padding=1, stride=2)
+    exclude = helpers.pool2d(X4, 3, "avg", padding=1, stride=2, count_include_pad=False)
+    assert torch.allclose(include, torch.tensor([[10 / 9, 24 / 9], [51 / 9, 90 / 9]]))
+    assert exclude.tolist() == [[2.5, 4], [8.5, 10]]
+    assert F.avg_pool2d(X4[None], 3, 2, 1, divisor_override=1)[0].tolist() == [[10, 24],
+                                                                                [51, 90]]
+
+
+def test_max_pooling_pads_with_minus_infinity():
+    negative = -torch.arange(1.0, 10).reshape(3, 3)
+    expected = [[-1, -1, -2], [-1, -1, -2], [-4, -4, -5]]
+    assert helpers.pool2d(negative, 3, padding=1).tolist() == expected
+    assert nn.MaxPool2d(3, 1, 1)(negative[None])[0].tolist() == expected
+
+
+def test_ceil_mode_examples():
+    X5 = torch.arange(25.0).reshape(5, 5)
+    assert helpers.pool2d(X5, 2, stride=2).tolist() == [[6, 8], [16, 18]]
+    assert helpers.pool2d(X5, 2, stride=2, ceil_mode=True).tolist() == [
+        [6, 8, 9], [16, 18, 19], [21, 23, 24]]
+    row = torch.arange(1.0, 6).reshape(1, 5)
+    assert helpers.pool2d(row, (1, 2), "avg", stride=2, ceil_mode=True).tolist() == [
+        [1.5, 3.5, 5.0]]
+    # the ceiling formula says 4, but the 4th window would start in the right padding
+    assert helpers.pool_output_shape(5, 2, padding=1, stride=2, ceil_mode=True) == (3, 3)
+    assert nn.MaxPool2d(2, 2, 1, ceil_mode=True)(X5[None]).shape == (1, 3, 3)
+
+
+def test_last_ceil_window_divides_by_the_cells_it_covers():
+    x = torch.arange(5.0).reshape(1, 5)  # padded: pad 0 1 2 3 4 pad | past
+    got = helpers.pool2d(x, (1, 4), "avg", padding=(0, 1), stride=(1, 2), ceil_mode=True)
+    assert got[0].tolist() == pytest.approx([(0 + 0 + 1 + 2) / 4, (1 + 2 + 3 + 4) / 4,
+                                             (3 + 4 + 0) / 3])
+    assert torch.allclose(got, F.avg_pool2d(x[None], (1, 4), (1, 2), (0, 1), ceil_mode=True)[0])
+
+
+def test_ceil_mode_accepts_a_window_wider_than_the_padded_input_like_pytorch():
+    one = torch.ones(1, 1)
+    assert helpers.pool2d(one, 4, padding=1, stride=2, ceil_mode=True).tolist() == [[1]]
+    assert F.max_pool2d(one[None], 4, 2, 1, ceil_mode=True).tolist() == [[[1]]]
+    with pytest.raises(ValueError, match="does not fit"):
+        helpers.pool2d(one, 4, padding=1, stride=1, ceil_mode=True)
 
 
 def test_pool2d_default_stride_is_one():

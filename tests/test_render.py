@@ -83,3 +83,44 @@ def test_field_frame_counts_cells():
     assert 'data-field="9"' in frame
     assert "depends on 9 input cells (rows 1..3, columns 2..4)" in frame
     assert frame.count('<g class="w">') == 9 + 4 and frame.count('<g class="o">') == 1
+
+
+def test_average_frames_divide_by_the_counted_cells():
+    X4 = torch.arange(16.0).reshape(4, 4)
+    include = render.FrameRenderer(helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2))
+    assert math_line(include(0)) == "(0 + 0 + 0 + 0 + 0 + 1 + 0 + 4 + 5) / 9 = 1.11"
+    steps = helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2, count_include_pad=False)
+    frame = render.FrameRenderer(steps)(0)
+    assert math_line(frame.split('<div class="cbk-note">')[0] + "</div>") == \
+        "(0 + 1 + 4 + 5) / 4 = 2.5"
+    assert frame.count('<g class="wn">') == 5 and frame.count('<g class="w">') == 4
+    assert "divided by the 4 input cells" in frame
+
+
+def test_ceil_mode_frames_draw_cells_past_the_padding_and_the_dropped_window():
+    X5 = torch.arange(25.0).reshape(5, 5)
+    renderer = render.FrameRenderer(helpers.pool2d_steps(X5, 2, stride=2, ceil_mode=True))
+    last_in_row = renderer(2)
+    assert "max(4, 9) = <b>9</b>" in last_in_row and "(stride 2, ceil_mode)" in last_in_row
+    assert last_in_row.count('<g class="wx">') == 2 and "2 cells of this window lie past" in \
+        last_in_row
+    assert last_in_row.count('<g class="x">') == 11 - 2  # row 5 and column 5, empty
+    assert re.search(r'<g class="x"><rect[^>]*/><text[^>]*></text></g>', last_in_row)  # empty
+    steps = helpers.pool2d_steps(X5, 2, padding=1, stride=2, ceil_mode=True)
+    dropped = render.FrameRenderer(steps)
+    assert 'class="drop"' not in dropped(0) and dropped(2).count('class="drop"') == 1
+    assert dropped(8).count('class="drop"') == 2  # the last window: both neighbours dropped
+    assert "ceil_mode drops the window outlined" in dropped(2)
+
+
+def test_pooling_frames_show_every_channel():
+    X4 = torch.arange(16.0).reshape(4, 4)
+    renderer = render.FrameRenderer(
+        helpers.pool2d_steps(torch.stack([X4, X4 + 1]), 3, padding=1, stride=2))
+    frame = renderer(5)
+    assert "step 6 of 8 \u00b7 output [channel 1, 0, 1]" in frame
+    assert math_line(frame).startswith("channel 1: max(") and math_line(frame).endswith("= 8")
+    assert frame.count("channel 0: output 2\u00d72") == 1 and frame.count('<g class="o">') == 1
+    assert frame.count('<g class="w">') == 6  # the window is on channel 1 only
+    for value in ("5", "7", "13", "15", "6", "8"):
+        assert f">{value}</text>" in frame

@@ -95,23 +95,61 @@ def test_conv_steps_rebuild_output_and_add_up(c, n, k, kw, bias, seed):
             assert bool(steps.pad_mask[r, c_]) is pad
 
 
-@given(n=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+@given(c=st.integers(0, 2), n=st.tuples(st.integers(1, 7), st.integers(1, 7)),
        k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
        p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
        s=st.tuples(st.integers(1, 3), st.integers(1, 3)), mode=st.sampled_from(["max", "avg"]),
-       seed=st.integers(0, 999))
-def test_pool_steps_rebuild_output(n, k, p, s, mode, seed):
-    assume(all(2 * p[a] <= k[a] <= n[a] + 2 * p[a] for a in (0, 1)))
-    X = torch.randn(n, generator=torch.Generator().manual_seed(seed))
-    steps = helpers.pool2d_steps(X, k, mode=mode, padding=p, stride=s)
-    expected = helpers.pool2d(X, k, mode, padding=p, stride=s)
+       ceil_mode=st.booleans(), include=st.booleans(), seed=st.integers(0, 999))
+def test_pool_steps_rebuild_output(c, n, k, p, s, mode, ceil_mode, include, seed):
+    kw = {"padding": p, "stride": s, "ceil_mode": ceil_mode, "count_include_pad": include}
+    assume(all(2 * p[a] <= k[a] for a in (0, 1)))
+    try:
+        expected_shape = helpers.pool_output_shape(n, k, padding=p, stride=s, ceil_mode=ceil_mode)
+    except ValueError:
+        return
+    X = torch.randn((c, *n) if c else n, generator=torch.Generator().manual_seed(seed))
+    steps = helpers.pool2d_steps(X, k, mode=mode, **kw)
+    expected = helpers.pool2d(X, k, mode, **kw)
+    assert expected.shape[-2:] == expected_shape
     laid_out = torch.tensor([st_.value for st_ in steps]).reshape(expected.shape)
-    assert torch.equal(laid_out, expected)
+    assert torch.equal(laid_out, expected)  # channel after channel, row-major in each
+    room = (n[0] + 2 * p[0], n[1] + 2 * p[1])
+    assert steps.padded.shape[-2:] == (room[0] + steps.beyond[0], room[1] + steps.beyond[1])
     for step in steps:
-        values = step.inputs[0]
+        assert step.index == step.channel * expected_shape[0] * expected_shape[1] + \
+            step.out_pos[0] * expected_shape[1] + step.out_pos[1]
+        values = [v for v, counted in zip(step.inputs[0], step.counted, strict=True) if counted]
         if mode == "max":
-            assert step.value == max(values)
+            assert step.value == max(values) and step.divisor is None
         else:
-            assert step.value == pytest.approx(sum(values) / len(values), abs=1e-5)
-        pads = [v for v, pad in zip(values, step.in_padding, strict=True) if pad]
+            assert step.divisor == len(values)
+            assert step.value == pytest.approx(sum(values) / step.divisor, abs=1e-5)
+        for (r, c_), pad, counted in zip(step.cells, step.in_padding, step.counted, strict=True):
+            past = r >= room[0] or c_ >= room[1]
+            assert pad is bool(steps.pad_mask[r, c_]) and (past <= pad)
+            assert counted is not (past or (mode == "avg" and not include and pad))
+        pads = [v for v, pad in zip(step.inputs[0], step.in_padding, strict=True) if pad]
         assert all(v == (-math.inf if mode == "max" else 0) for v in pads)
+
+
+def test_ceil_mode_steps_mark_cells_past_the_padding_and_the_dropped_window():
+    X5 = torch.arange(25.0).reshape(5, 5)
+    steps = helpers.pool2d_steps(X5, 2, stride=2, ceil_mode=True)
+    assert [s.value for s in steps] == [6, 8, 9, 16, 18, 19, 21, 23, 24]
+    assert steps.beyond == (1, 1) and steps.dropped == (None, None)
+    assert steps[2].counted == (True, False, True, False)  # column 5 lies past the input
+    dropped = helpers.pool2d_steps(X5, 2, mode="avg", padding=1, stride=2, ceil_mode=True)
+    assert len(dropped) == 9 and dropped.dropped == (6, 6) and dropped.beyond == (1, 1)
+    assert [s.divisor for s in dropped] == [4] * 9  # padding counted, nothing past it
+    exclude = helpers.pool2d_steps(X5, 2, mode="avg", padding=1, stride=2, ceil_mode=True,
+                                   count_include_pad=False)
+    assert [s.divisor for s in exclude] == [1, 2, 2, 2, 4, 4, 2, 4, 4]
+    assert repr(exclude).endswith("stride (2, 2), ceil_mode, count_include_pad=False, 9 steps)")
+
+
+def test_pooling_steps_go_channel_after_channel():
+    X4 = torch.arange(16.0).reshape(4, 4)
+    steps = helpers.pool2d_steps(torch.stack([X4, X4 + 1]), 3, padding=1, stride=2)
+    assert [s.value for s in steps] == [5, 7, 13, 15, 6, 8, 14, 16]
+    assert [s.channel for s in steps] == [0] * 4 + [1] * 4
+    assert steps[4].out_pos == (0, 0) and steps.output.shape == (2, 2, 2)

@@ -25,6 +25,11 @@ SEQUENCES = {
                                          bias=1.0),
     "max pool with padding": helpers.pool2d_steps(X3 - 9, 2, padding=1),
     "avg pool": helpers.pool2d_steps(X3 / 7, 3, mode="avg", padding=1, stride=2),
+    "avg pool, ceil mode, padding not counted": helpers.pool2d_steps(
+        torch.arange(25.0).reshape(5, 5) / 3, 2, mode="avg", padding=1, stride=2,
+        ceil_mode=True, count_include_pad=False),
+    "max pool, two channels, ceil mode": helpers.pool2d_steps(
+        torch.stack([X3, -X3]), 2, stride=2, ceil_mode=True),
 }
 
 

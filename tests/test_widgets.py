@@ -204,3 +204,35 @@ def test_every_setting_of_a_pool_player():
             continue
         player.step = len(player.steps) - 1
         assert shown_value(player.frame) == player.steps[-1].value
+
+
+def test_every_pooling_option_of_a_pool_player_matches_pytorch():
+    X = torch.randn(5, 5, generator=torch.Generator().manual_seed(1))
+    inputs = {"5x5": X, "two channels": torch.stack([X, X + 1])}
+    player = helpers.pool_player(inputs, {"2x2": 2, "3x3": 3, "4x4": 4},
+                                 mode={"max": "max", "avg": "avg"}, padding=range(0, 3),
+                                 stride=range(1, 4), ceil_mode={"False": False, "True": True},
+                                 count_include_pad={"True": True, "False": False})
+    refused = 0
+    for x, size, mode, p, s, ceil, include in itertools.product(
+            inputs, ["2x2", "3x3", "4x4"], ["max", "avg"], range(0, 3), range(1, 4),
+            ["False", "True"], ["True", "False"]):
+        player.set(X=x, pool_size=size, mode=mode, padding=p, stride=s, ceil_mode=ceil,
+                   count_include_pad=include)
+        k = int(size[0])
+        if 2 * p > k:
+            assert "more than half the pool size" in player.message
+            refused += 1
+            continue
+        batch = inputs[x] if inputs[x].dim() == 3 else inputs[x][None]
+        options = {"ceil_mode": ceil == "True"}
+        if mode == "max":
+            expected = torch.nn.functional.max_pool2d(batch, k, s, p, **options)
+        else:
+            expected = torch.nn.functional.avg_pool2d(batch, k, s, p, **options,
+                                                      count_include_pad=include == "True")
+        got = torch.tensor([st.value for st in player.steps]).reshape(expected.shape)
+        assert torch.allclose(got, expected, atol=1e-6)
+        player.step = len(player.steps) - 1
+        assert shown_value(player.frame) == player.steps[-1].value
+    assert refused == 2 * 2 * 3 * 2 * 2 * 2  # padding 2 with a 2x2 or 3x3 window
