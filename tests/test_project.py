@@ -1,12 +1,19 @@
 """The project's set-up files agree with each other and with what CI runs."""
 
 import re
+import shlex
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import execute_notebooks  # noqa: E402
+
 CONDA_NAMES = {"torch": "pytorch"}
 
 
@@ -47,3 +54,22 @@ def test_ci_runs_the_unit_tests_then_the_browser_test():
     commands = re.findall(r"^\s*make (\w+)", ci, re.M)
     assert commands == ["test", "e2e"]
     assert "apt-get install -y" in ci and "chromium" in ci
+
+
+def setup_commands() -> list[list[str]]:
+    """The commands `make setup` runs in a fresh clone, as the shell would split them."""
+    out = subprocess.run(["make", "-n", "-B", "setup"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return [shlex.split(line) for line in out.replace("\\\n", " ").splitlines() if line]
+
+
+def test_notebooks_store_the_kernel_make_setup_installs():
+    [install] = [c for c in setup_commands() if c[1:4] == ["-m", "ipykernel", "install"]]
+    name = install[install.index("--name") + 1]
+    display_name = install[install.index("--display-name") + 1]
+    assert (name, display_name) == (execute_notebooks.KERNEL_NAME,
+                                    execute_notebooks.KERNEL_DISPLAY_NAME)
+    for path in sorted(ROOT.glob("notebooks/*.ipynb")):
+        spec = nbformat.read(path, as_version=4).metadata.kernelspec
+        assert (spec.name, spec.display_name) == (name, display_name), \
+            f"{path.name} asks for another kernel: run `make notebooks`"

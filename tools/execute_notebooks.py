@@ -33,7 +33,9 @@ import nbformat
 from nbclient import NotebookClient
 
 KERNEL_NAME = "python3"
-KERNEL_DISPLAY_NAME = "Python 3 (ipykernel)"
+# What `make setup` installs (its `ipykernel install --display-name`): JupyterLab then opens
+# a notebook without marking it changed. tests/test_project.py keeps the two in step.
+KERNEL_DISPLAY_NAME = "Python 3 (convolution book)"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MATPLOTLIBRC = Path(__file__).with_name("matplotlibrc")
