@@ -10,6 +10,8 @@ edited by hand. The same book gives the same bytes, so a prose edit shows in
   ("IPY_MODEL_<id>", jslinks) and in every widget-view output alike;
 - widgets the notebook closed (frames a player replaced) are not stored;
 - no timings, execution counts 1..n, the kernelspec `make setup` installs;
+- a cell's stdout is one output however the kernel happened to flush it (a busy
+  machine splits a print into several messages);
 - figures: the kernel runs with the book's own matplotlibrc and
   SOURCE_DATE_EPOCH, and a PNG whose pixels equal the stored one keeps the
   stored bytes (a different Pillow or zlib encodes the same pixels differently).
@@ -72,6 +74,7 @@ def run(nb: nbformat.NotebookNode, directory: Path) -> BookClient:
         timeout=600,
         store_widget_state=True,
         record_timing=False,
+        coalesce_streams=True,  # one print can reach the client in several pieces
         resources={"metadata": {"path": str(directory)}},
     )
     client.execute(env=kernel_env())
