@@ -1,5 +1,7 @@
 """The engine behind the book: operations, the step model, frames and widgets."""
 
+from .digits import accuracy, feature_maps, layer_table, train
+from .drawing import DigitPad, TrainingProgress
 from .exercises import check
 from .fields import receptive_field
 from .images import sample_photo, show_images
@@ -19,11 +21,14 @@ from .timing import median_ms
 from .widgets import FieldView, Player, SpeedTest, conv_player, explore, pool_player
 
 __all__ = [
+    "DigitPad",
     "FieldView",
     "Player",
     "SpeedTest",
     "Step",
     "StepSequence",
+    "TrainingProgress",
+    "accuracy",
     "check",
     "comp_conv2d",
     "conv2d_steps",
@@ -36,6 +41,8 @@ __all__ = [
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1",
     "explore",
+    "feature_maps",
+    "layer_table",
     "median_ms",
     "pool2d",
     "pool2d_steps",
@@ -45,4 +52,5 @@ __all__ = [
     "sample_photo",
     "show_conv_matrix",
     "show_images",
+    "train",
 ]
