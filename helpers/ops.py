@@ -27,20 +27,26 @@ def conv_output_shape(input_size, kernel_size, *, padding=0, stride=1, dilation=
     p = as_pair(padding, "padding", minimum=0)
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
-    _check_fit(n, k, p, d, "kernel_size")
+    _check_fit(n, k, p, d, "kernel")
     return tuple((n[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) // s[a] + 1 for a in (0, 1))
 
 
 def _check_fit(n: Pair, k: Pair, p: Pair, d: Pair, what: str) -> None:
+    """Raise if the window (`what`: "kernel" or "pool window") has no position on the input.
+
+    The message speaks of padding only when there is some on the axis that is too small.
+    """
     for axis, name in ((0, "rows"), (1, "columns")):
         span = d[axis] * (k[axis] - 1) + 1
         room = n[axis] + 2 * p[axis]
         if span > room:
-            dilated = f", spanning {span} with dilation {d[axis]}" if d[axis] > 1 else ""
-            raise ValueError(
-                f"{what} {k[axis]} ({name}{dilated}) does not fit the padded input: "
-                f"{n[axis]} {name} + 2 x padding {p[axis]} = {room} {name}"
-            )
+            window = f"a {k[0]} x {k[1]} {what}"
+            if d[axis] > 1:
+                window += f" with dilation {d[axis]} spans {span} {name}, so it"
+            has = f"this input has {n[axis]}"
+            if p[axis]:
+                has += f" ({room} with padding {p[axis]} on each side)"
+            raise ValueError(f"{window} needs at least {span} {name}; {has}")
 
 
 def pad2d(X: torch.Tensor, padding, value: float = 0.0) -> torch.Tensor:
@@ -87,7 +93,7 @@ def correlate_parts(X, K, *, padding=0, stride=1, dilation=1) -> Parts:
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
     k = tuple(K.shape[1:])
-    _check_fit(tuple(X.shape[1:]), k, p, d, "kernel size")
+    _check_fit(tuple(X.shape[1:]), k, p, d, "kernel")
     padded = pad2d(X, p)
     win = windows(padded, k, s, d)
     products = win * K[:, None, None]
@@ -152,7 +158,7 @@ def pool_output_shape(input_size, pool_size, *, padding=0, stride=1, ceil_mode=F
             )
     shape = tuple(_pool_size_1d(n[a], k[a], p[a], s[a], ceil_mode) for a in (0, 1))
     if min(shape) < 1:  # only a window larger than the padded input leaves no output
-        _check_fit(n, k, p, (1, 1), "pool_size")
+        _check_fit(n, k, p, (1, 1), "pool window")
     return shape
 
 

@@ -9,40 +9,56 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 from .steps import Step, StepSequence
 
 CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
+# CSS px of a player that are not grids (JupyterLab's bars, the controls, title, captions,
+# arithmetic): a frame's grids shrink so that the whole player fits the window's height.
+FIT_RESERVE = 390
+CAPTION = 26  # px a caption line takes under a grid
 MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
 MINUS = "\u2212"
 
+# Text outside the grids follows the JupyterLab theme (--jp-* variables, with fallbacks for
+# a plain page); the grids draw on their own light cells, dark text, in every theme.
 STYLE = """<style>
-.cbk{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;line-height:1.35}
-.cbk-head{font-size:17px;font-weight:600;margin:2px 0 6px}
-.cbk-row{display:flex;flex-wrap:wrap;align-items:center;gap:10px}
-.cbk-col{display:flex;flex-direction:column;gap:6px}
-.cbk figure{margin:0;text-align:center}
-.cbk figcaption{font-size:14px;color:#444}
-.cbk-op{font-size:28px;color:#444;padding:0 2px}
-.cbk-sum{font-size:16px;font-family:ui-monospace,Menlo,Consolas,monospace}
+.cbk{--cbk-fg:var(--jp-content-font-color1,#111);--cbk-panel:var(--jp-layout-color2,#eef1f5);
+ --cbk-muted:#4d4d4d;--cbk-accent:#a04000;--cbk-rule:#0072B2;
+ font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--cbk-fg);line-height:1.35;
+ max-width:100%}
+[data-jp-theme-light="false"] .cbk{--cbk-muted:#c8c8c8;--cbk-accent:#ffb870;--cbk-rule:#56B4E9}
+.cbk-head{font-size:18px;font-weight:600;margin:2px 0 6px}
+.cbk-row{display:flex;flex-wrap:nowrap;align-items:center;gap:10px;min-width:0}
+.cbk-col{display:flex;flex-direction:column;gap:6px;min-width:0}
+.cbk figure{margin:0;text-align:center;flex:0 1 auto;min-width:0}
+.cbk svg{display:block;margin:0 auto;max-width:100%;width:auto;height:auto}
+.cbk figcaption{font-size:16px;color:var(--cbk-fg)}
+.cbk-op{font-size:28px;padding:0 2px;flex:none;color:var(--cbk-fg)}
+.cbk-sum{font-size:17px;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap;
+ flex:none}
 .cbk-math{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:19px;margin-top:8px;
- padding:6px 10px;background:#f4f7fb;border-left:4px solid #0072B2}
+ padding:6px 10px;background:var(--cbk-panel);border-left:4px solid var(--cbk-rule);
+ overflow-wrap:anywhere}
 .cbk-math div{margin:2px 0}
-.cbk-math .pad{color:#8a8a8a}
-.cbk-math b{color:#a04000}
+.cbk-math .pad{color:var(--cbk-muted);font-style:italic}
+.cbk-math b{color:var(--cbk-accent)}
 .cbk-speed{font-size:17px;border-collapse:collapse}
-.cbk-speed td,.cbk-speed th{padding:4px 14px;text-align:right;border-bottom:1px solid #ddd}
+.cbk-speed td,.cbk-speed th{padding:4px 14px;text-align:right;
+ border-bottom:1px solid var(--jp-border-color2,#ddd)}
 .cbk-speed td:first-child,.cbk-speed th:first-child{text-align:left;font-family:monospace}
-.cbk-msg{font-size:17px;padding:10px 14px;border-left:5px solid #D55E00;background:#fff4ec}
+.cbk-msg{font-size:17px;padding:10px 14px;border-left:5px solid #D55E00;
+ background:color-mix(in srgb,#D55E00 14%,transparent)}
 .cbk svg text{font-family:ui-monospace,Menlo,Consolas,monospace;text-anchor:middle;
  dominant-baseline:central;fill:#111}
-.cbk svg .lbl{fill:#888;font-size:12px}
+.cbk svg .lbl{fill:var(--cbk-fg);font-size:16px}
 .cbk rect{stroke:#666;stroke-width:1;fill:#fff}
-.cbk .p rect{fill:#e6e6e6;stroke:#aaa;stroke-dasharray:4 3}
-.cbk .p text{fill:#777;font-style:italic}
+.cbk .p rect{fill:#e6e6e6;stroke:#999;stroke-dasharray:4 3}
+.cbk .p text{fill:#4d4d4d;font-style:italic}
 .cbk .w rect{fill:#bfe0f5;stroke:#0072B2;stroke-width:3}
 .cbk .wp rect{fill:#dce9f2;stroke:#0072B2;stroke-width:3;stroke-dasharray:5 3}
-.cbk .wp text{fill:#777;font-style:italic}
+.cbk .wp text{fill:#4d4d4d;font-style:italic}
 .cbk .k rect{fill:#f6eea0;stroke:#8a7d00}
 .cbk .o rect{fill:#E69F00;stroke:#D55E00;stroke-width:3}
 .cbk .o text{font-weight:700}
@@ -50,10 +66,10 @@ STYLE = """<style>
 .cbk .x rect{fill:none;stroke:#bbb;stroke-dasharray:2 3}
 .cbk .wx rect{fill:none;stroke:#0072B2;stroke-width:3;stroke-dasharray:2 3}
 .cbk .wn rect{fill:#fff;stroke:#0072B2;stroke-width:3;stroke-dasharray:5 3}
-.cbk .wn text{fill:#999;font-style:italic}
+.cbk .wn text{fill:#6b6b6b;font-style:italic}
 .cbk .drop{fill:none;stroke:#D55E00;stroke-width:3;stroke-dasharray:9 5}
-.cbk svg .drop-l{fill:#D55E00;font-size:13px;font-weight:600}
-.cbk-note{font-size:15px;color:#333;margin-top:4px}
+.cbk svg .drop-l{fill:#a04000;font-size:13px;font-weight:600}
+.cbk-note{font-size:15px;color:var(--cbk-fg);margin-top:4px}
 </style>"""
 
 
@@ -78,15 +94,19 @@ class _Grid:
 
     def __init__(self, texts, *, cell=CELL, row_labels=None, col_labels=None):
         self.shape = (len(texts), len(texts[0]))
-        left, top, half = (18 if row_labels else 2), (16 if col_labels else 2), cell // 2
+        left, top, half = (28 if row_labels else 2), (22 if col_labels else 2), cell // 2
         self._left, self._top, self._cell = left, top, cell
         width, height = left + self.shape[1] * cell + 2, top + self.shape[0] * cell + 2
+        self.height = height
+        # drawn at `width` px times the frame's --cbk-fit (at most 1px), never wider than
+        # its container; the text alternative is the frame's aria-label
         head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-                f'font-size="{_font_size("", cell)}" role="img">']
+                f'style="width:calc(var(--cbk-fit,1px)*{width})" '
+                f'font-size="{_font_size("", cell)}" aria-hidden="true">']
         for r, label in enumerate(row_labels or ()):
-            head.append(f'<text class="lbl" x="8" y="{top + r * cell + half}">{label}</text>')
+            head.append(f'<text class="lbl" x="13" y="{top + r * cell + half}">{label}</text>')
         for c, label in enumerate(col_labels or ()):
-            head.append(f'<text class="lbl" x="{left + c * cell + half}" y="8">{label}</text>')
+            head.append(f'<text class="lbl" x="{left + c * cell + half}" y="11">{label}</text>')
         self._head = "".join(head)
         self._rect = [[f'"><rect x="{left + c * cell}" y="{top + r * cell}" width="{cell}" '
                        f'height="{cell}"/>' for c in range(self.shape[1])]
@@ -132,7 +152,8 @@ def _figure(svg: str, caption: str) -> str:
 def message_frame(text: str, *, title: str = "") -> str:
     """What a widget shows in place of a frame when a setting is impossible."""
     head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
-    return f'<div class="cbk">{head}<div class="cbk-msg">{html.escape(text)}</div></div>'
+    return (f'<div class="cbk">{head}<div class="cbk-msg" role="status">{html.escape(text)}'
+            "</div></div>")
 
 
 class FrameRenderer:
@@ -171,6 +192,14 @@ class FrameRenderer:
                 grid = _Grid([[fmt(v) for v in row] for row in k], cell=cell)
                 self._kernels.append(grid.svg([["k"] * k_w for _ in range(k_h)]))
         self._captions = self._make_captions()
+        self._fit = _fit_style(self._height())
+
+    def _height(self) -> int:
+        """Height in px of the grids' composition at full size, captions included: the
+        inputs (one per channel) stack in a column, 6 px apart, and so do the outputs."""
+        def column(grids):
+            return len(grids) * (grids[0].height + CAPTION) + (len(grids) - 1) * 6
+        return max(column(self._inputs), column(self._outputs))
 
     def _make_captions(self) -> dict[str, str]:
         s = self.steps
@@ -232,8 +261,25 @@ class FrameRenderer:
         head = f"step {index + 1} of {len(self.steps)} \u00b7 output [{where}{i}, {j}]"
         head = f"{html.escape(self.title or self.steps.op)} \u00b7 {head}"
         body = self._body(step, inputs, outputs)
+        label = html.escape(self._label(step), quote=True)
         return (f'<div class="cbk" data-step="{index}" data-value="{step.value!r}" '
-                f'data-out="{i},{j}"><div class="cbk-head">{head}</div>{body}</div>')
+                f'data-out="{i},{j}" role="img" aria-label="{label}" style="{self._fit}">'
+                f'<div class="cbk-head">{head}</div>{body}</div>')
+
+    def _label(self, step: Step) -> str:
+        """The frame in words, for a screen reader: step, window, output cell, arithmetic."""
+        p_h, p_w = self.steps.padding
+        rows = sorted({r - p_h for r, _ in step.cells})
+        cols = sorted({c - p_w for _, c in step.cells})
+        if self._kernels:
+            math_html = _conv_math(step).replace("</div><div>", "; ")
+        else:
+            math_html = _pool_math(self.steps.op, step)
+        where = f"channel {step.channel}, " if len(self._outputs) > 1 else ""
+        i, j = step.out_pos
+        return (f"{self.title or self.steps.op}, step {step.index + 1} of {len(self.steps)}: "
+                f"the window covers input rows {_span(rows)}, columns {_span(cols)}; "
+                f"output [{where}{i}, {j}]: {re.sub(r'<[^>]+>', '', math_html)}")
 
     def _body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
         caps = self._captions
@@ -298,6 +344,16 @@ class FrameRenderer:
 
     def frames(self) -> list[str]:
         return [self(i) for i in range(len(self.steps))]
+
+
+def _span(values: list[int]) -> str:
+    return f"{fmt(values[0])} to {fmt(values[-1])}" if len(values) > 1 else fmt(values[0])
+
+
+def _fit_style(height: int) -> str:
+    """CSS that scales a frame's grids (--cbk-fit, at most 1px per px) so that a frame
+    `height` px tall at full size and the rest of its player fit the window's height."""
+    return f"--cbk-fit:clamp(0.4px, calc((100vh - {FIT_RESERVE}px) / {height}), 1px)"
 
 
 def _pair(p) -> str:

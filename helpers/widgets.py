@@ -135,7 +135,7 @@ class Player(widgets.VBox):
             return
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = count - 1
-        self.play.disabled = self.slider.disabled = count == 1
+        self._enable_stepping(count > 1)
         self._link_stack(not live)
         self._show_frames([] if live else frames)
         if live:
@@ -146,8 +146,13 @@ class Player(widgets.VBox):
         self._link_stack(True)
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = 0
-        self.play.disabled = self.slider.disabled = True
+        self._enable_stepping(False)
         self._show_frames([render.message_frame(text, title=self.title)])
+
+    def _enable_stepping(self, enabled: bool) -> None:
+        """Play, the step buttons and the slider work only when there are steps to go to."""
+        for control in (self.play, self.slider, self.back, self.forward):
+            control.disabled = not enabled
 
     def _show_frames(self, frames: list[str]) -> None:
         old = self.stack.children

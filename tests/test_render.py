@@ -124,3 +124,70 @@ def test_pooling_frames_show_every_channel():
     assert frame.count('<g class="w">') == 6  # the window is on channel 1 only
     for value in ("5", "7", "13", "15", "6", "8"):
         assert f">{value}</text>" in frame
+
+
+def test_frame_has_a_text_alternative():
+    frames = render.FrameRenderer(helpers.conv2d_steps(X3, K2, padding=1), title="demo").frames()
+    label = re.search(r'role="img" aria-label="([^"]*)"', frames[0]).group(1)
+    assert label == ("demo, step 1 of 16: the window covers input rows \u22121 to 0, columns "
+                     "\u22121 to 0; output [0, 0]: 0\u00d70 + 0\u00d71 + 0\u00d72 + 0\u00d73 = 0")
+    assert all(f.count("aria-label=") == 1 for f in frames)
+    assert all('aria-hidden="true"' in svg for svg in re.findall(r"<svg[^>]*>", frames[5]))
+    pool = render.FrameRenderer(helpers.pool2d_steps(X3, 2, mode="avg"))(3)
+    assert "avg pool, step 4 of 4: the window covers input rows 1 to 2, columns 1 to 2; " \
+           "output [1, 1]: (4 + 5 + 7 + 8) / 4 = 6" in pool
+    many = render.FrameRenderer(helpers.conv2d_steps(torch.stack([X3, X3]), torch.stack([K2, K2])))
+    assert "; 19 + 19 = 38" in re.search(r'aria-label="([^"]*)"', many(0)).group(1)
+
+
+def test_frames_scale_to_their_width_and_height():
+    """One row of grids that shrinks (never wraps) to the width and height it gets."""
+    assert ".cbk-row{display:flex;flex-wrap:nowrap" in render.STYLE
+    assert "max-width:100%" in re.search(r"\.cbk svg\{[^}]*\}", render.STYLE).group(0)
+    edge = torch.ones(6, 8)
+    frame = render.FrameRenderer(helpers.conv2d_steps(edge, torch.tensor([[1.0, -1.0]])))(0)
+    svgs = re.findall(r'<svg width="(\d+)" height="(\d+)" viewBox="0 0 (\d+) (\d+)" '
+                      r'style="width:calc\(var\(--cbk-fit,1px\)\*(\d+)\)"', frame)
+    assert len(svgs) == 3 and all(w == vw == sw and h == vh for w, h, vw, vh, sw in svgs)
+    tallest = max(int(h) for _, h, *_ in svgs)  # the input grid, 6 rows with indices
+    assert tallest == 22 + 6 * render.CELL + 2
+    fit = f"--cbk-fit:clamp(0.4px, calc((100vh - {render.FIT_RESERVE}px) / {tallest + 26}), 1px)"
+    assert f'style="{fit}"' in frame
+
+
+def test_indices_and_captions_are_large_and_follow_the_theme():
+    style = render.STYLE
+    assert re.search(r"\.cbk svg \.lbl\{fill:var\(--cbk-fg\);font-size:(\d+)px", style)
+    assert int(re.search(r"\.lbl\{[^}]*font-size:(\d+)px", style).group(1)) >= 16
+    assert int(re.search(r"figcaption\{font-size:(\d+)px", style).group(1)) >= 16
+    assert "--cbk-fg:var(--jp-content-font-color1,#111)" in style
+    assert '[data-jp-theme-light="false"] .cbk{' in style
+    for rule in ("cbk-head", "cbk-op", "figcaption", "cbk-math"):
+        body = re.search(rf"{rule}\{{([^}}]*)\}}", style).group(1)
+        assert "color:#" not in body, f"{rule} has a fixed colour: unreadable in some theme"
+
+
+def _luminance(hex_colour: str) -> float:
+    if len(hex_colour) == 4:  # #abc
+        hex_colour = "#" + "".join(2 * d for d in hex_colour[1:])
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_numbers_in_every_kind_of_cell_have_enough_contrast():
+    """Cells keep their own light fills in every theme; their numbers must read at 4.5:1."""
+    style = render.STYLE
+    default_text = re.search(r"\.cbk svg text\{[^}]*fill:(#\w+)", style).group(1)
+    fills = dict(re.findall(r"\.cbk \.(\w+) rect\{fill:(#\w+)", style))
+    texts = dict(re.findall(r"\.cbk \.(\w+) text\{fill:(#\w+)", style))
+    assert set(fills) >= {"p", "w", "wp", "k", "o", "e"}
+    for cls, fill in fills.items():
+        text = texts.get(cls, default_text)
+        assert contrast(text, fill) >= 4.5, (cls, text, fill)
+    assert contrast("#111111", "#ffffff") >= 4.5  # data cells

@@ -59,15 +59,20 @@ def test_changing_a_parameter_rebuilds_the_animation():
 
 
 def test_impossible_setting_shows_a_message_not_a_traceback():
-    player = helpers.conv_player({"3x3": X3}, {"2x2": K2, "4x4": torch.ones(4, 4)})
+    player = helpers.conv_player({"3x3": X3}, {"2x2": K2, "4x4": torch.ones(4, 4),
+                                               "3x3": torch.ones(3, 3)})
     player.set(K="4x4")
     assert player.steps is None
-    assert "does not fit the padded input" in player.message
-    assert "does not fit the padded input" in player.frame and 'class="cbk-msg"' in player.frame
-    assert player.play.disabled and player.slider.disabled
+    assert player.message == "a 4 x 4 kernel needs at least 4 rows; this input has 3"
+    assert player.message in player.frame and 'class="cbk-msg" role="status"' in player.frame
+    stepping = (player.play, player.slider, player.back, player.forward)
+    assert all(control.disabled for control in stepping)
     assert repr(player) == "Player(animation: impossible setting, message shown)"
     player.set(K="2x2")
-    assert player.message == "" and shown_value(player.frame) == 19 and not player.play.disabled
+    assert player.message == "" and shown_value(player.frame) == 19
+    assert not any(control.disabled for control in stepping)
+    player.set(K="3x3")  # a single step: nothing to step through
+    assert len(player.steps) == 1 and all(control.disabled for control in stepping)
 
 
 def test_a_bug_in_a_build_is_reported_in_the_widget():
