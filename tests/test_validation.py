@@ -12,8 +12,10 @@ X2 = torch.stack([X, X + 1])
 K2 = torch.stack([K, K + 1])
 
 CASES = [
-    ("kernel larger", lambda: helpers.corr2d(X, torch.ones(4, 4)), "^a 4 x 4 kernel needs at least 4 rows; this input has 3$"),
-    ("dilated kernel", lambda: helpers.corr2d(X, K, dilation=3), "dilation 3 spans 4 rows, so it needs at least 4 rows; this input has 3$"),
+    ("kernel larger", lambda: helpers.corr2d(X, torch.ones(4, 4)),
+     "^a 4 x 4 kernel needs at least 4 rows; this input has 3$"),
+    ("dilated kernel", lambda: helpers.corr2d(X, K, dilation=3),
+     "dilation 3 spans 4 rows, so it needs at least 4 rows; this input has 3$"),
     ("stride 0", lambda: helpers.corr2d(X, K, stride=0), "stride must be at least 1"),
     ("stride pair", lambda: helpers.corr2d(X, K, stride=(1, 0)), "stride must be at least 1"),
     ("dilation 0", lambda: helpers.corr2d(X, K, dilation=0), "dilation must be at least 1"),
@@ -38,9 +40,11 @@ CASES = [
     ("pool padding", lambda: helpers.pool2d(X, 2, padding=2), "more than half the pool size"),
     ("pool size 0", lambda: helpers.pool2d(X, 0), "pool_size must be at least 1"),
     ("pool 4-D", lambda: helpers.pool2d(X[None, None], 2), "X must be 2-D or 3-D"),
-    ("shape kernel", lambda: helpers.conv_output_shape(3, 5), "^a 5 x 5 kernel needs at least 5 rows; this input has 3$"),
+    ("shape kernel", lambda: helpers.conv_output_shape(3, 5),
+     "^a 5 x 5 kernel needs at least 5 rows; this input has 3$"),
     ("padded too small", lambda: helpers.corr2d(X[:1], torch.ones(4, 2), padding=1),
-     "^a 4 x 2 kernel needs at least 4 rows; this input has 1 \\(3 with padding 1 on each side\\)$"),
+     r"^a 4 x 2 kernel needs at least 4 rows; this input has 1 \(3 with padding 1 on each "
+     r"side\)$"),
     ("columns too few", lambda: helpers.corr2d(X, torch.ones(1, 5)),
      "^a 1 x 5 kernel needs at least 5 columns; this input has 3$"),
     ("shape input 0", lambda: helpers.conv_output_shape(0, 1), "input_size must be at least 1"),
