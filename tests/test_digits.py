@@ -71,7 +71,7 @@ def test_layer_table_names_the_layer_that_does_not_fit():
         layer_table(net, (1, 8, 8))
     with pytest.raises(ValueError, match=r"layer 0 .*expects 3 channels, gets 1"):
         layer_table(nn.Sequential(nn.Conv2d(3, 1, 3)), (1, 8, 8))
-    with pytest.raises(ValueError, match="layer 0 .*does not fit"):
+    with pytest.raises(ValueError, match="layer 0 .*a 9 x 9 kernel needs at least 9 rows"):
         layer_table(nn.Sequential(nn.Conv2d(1, 1, 9)), (1, 8, 8))
     with pytest.raises(ValueError, match="BatchNorm2d layers are not supported"):
         layer_table(nn.Sequential(nn.BatchNorm2d(1)), (1, 8, 8))
