@@ -26,8 +26,13 @@ def _corr2d_inputs():
         yield torch.randn(n_h, n_w, generator=g), torch.randn(k_h, k_w, generator=g)
 
 
+def _conv_matrix_inputs():
+    for X, K in _corr2d_inputs():
+        yield tuple(X.shape), K
+
+
 # For each helpers function a chapter teaches: argument tuples to call both versions with.
-INPUTS = {"corr2d": _corr2d_inputs}
+INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs}
 
 
 def teaching_cells():
