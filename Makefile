@@ -19,9 +19,15 @@ $(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
 	mkdir -p $(dir $@)
 	cp $< $@
 
+# torch without CUDA: on Linux from PyTorch's CPU-only wheel index (PyPI's Linux wheel pulls
+# about 2.2 GB of CUDA libraries), elsewhere from PyPI, whose wheels are CPU-only there.
+# `make setup TORCH_INDEX=` takes PyPI's build anywhere; a mirror's URL works too.
+SYSTEM ?= $(shell uname -s)
+TORCH_INDEX ?= $(if $(filter Linux,$(SYSTEM)),https://download.pytorch.org/whl/cpu)
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python tools/install.py --torch-index '$(TORCH_INDEX)' --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
 		--display-name "Python 3 (convolution book)"
 	touch $(STAMP)

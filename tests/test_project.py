@@ -1,9 +1,13 @@
 """The project's set-up files agree with each other and with what CI runs."""
 
+import http.server
+import os
 import re
 import shlex
 import subprocess
 import sys
+import threading
+import time
 import tomllib
 from pathlib import Path
 
@@ -13,6 +17,7 @@ import yaml
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import execute_notebooks  # noqa: E402
+import install  # noqa: E402
 
 CONDA_NAMES = {"torch": "pytorch"}
 
@@ -56,10 +61,11 @@ def test_ci_runs_the_unit_tests_then_the_browser_test():
     assert "apt-get install -y" in ci and "chromium" in ci
 
 
-def setup_commands() -> list[list[str]]:
+def setup_commands(*variables: str) -> list[list[str]]:
     """The commands `make setup` runs in a fresh clone, as the shell would split them."""
-    out = subprocess.run(["make", "-n", "-B", "setup"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("SYSTEM", "TORCH_INDEX")}
+    out = subprocess.run(["make", "-n", "-B", "setup", *variables], cwd=ROOT, check=True,
+                         capture_output=True, text=True, env=env).stdout
     return [shlex.split(line) for line in out.replace("\\\n", " ").splitlines() if line]
 
 
@@ -73,3 +79,47 @@ def test_notebooks_store_the_kernel_make_setup_installs():
         spec = nbformat.read(path, as_version=4).metadata.kernelspec
         assert (spec.name, spec.display_name) == (name, display_name), \
             f"{path.name} asks for another kernel: run `make notebooks`"
+
+
+def book_install(*variables: str) -> list[str]:
+    [command] = [c for c in setup_commands(*variables) if "tools/install.py" in c]
+    return command
+
+
+def test_linux_setup_takes_torch_from_the_cpu_only_index():
+    on_linux = book_install("SYSTEM=Linux")
+    assert on_linux[on_linux.index("--torch-index") + 1] == "https://download.pytorch.org/whl/cpu"
+    assert on_linux[-2:] == ["-e", ".[test]"]
+    for elsewhere in (book_install("SYSTEM=Darwin"), book_install("TORCH_INDEX=")):
+        assert elsewhere[elsewhere.index("--torch-index") + 1] == ""
+    mirror = book_install("TORCH_INDEX=https://mirror.example/cpu")
+    assert "https://mirror.example/cpu" in mirror
+    pip = install.pip_command(["--quiet", "-e", ".[test]"], "https://download.pytorch.org/whl/cpu")
+    assert pip[1:] == ["-m", "pip", "install", "--quiet", "-e", ".[test]",
+                       "--extra-index-url", "https://download.pytorch.org/whl/cpu"]
+    assert "--extra-index-url" not in install.pip_command(["-e", "."], None)
+
+
+def test_an_index_that_does_not_answer_is_skipped_at_once(monkeypatch):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert install.answers(f"http://127.0.0.1:{server.server_port}/whl/cpu")
+    finally:
+        server.shutdown()
+        server.server_close()
+    start = time.monotonic()
+    assert not install.answers(f"http://127.0.0.1:{server.server_port}/whl/cpu", timeout=2)
+    assert not install.answers("https://download.invalid/whl/cpu", timeout=2)
+    assert time.monotonic() - start < 10
+
+
+def test_setup_says_which_torch_it_installed(monkeypatch):
+    version = install.metadata.version("torch")
+    monkeypatch.setattr(install, "cuda_packages", lambda: {})
+    assert install.torch_report() == (f"torch {version} installed: no CUDA libraries came with it "
+                                      "(CPU only)")
+    monkeypatch.setattr(install, "cuda_packages",
+                        lambda: {"triton": 6 * 10**8, "nvidia-cublas": 9 * 10**8})
+    assert install.torch_report() == (f"torch {version} installed with CUDA libraries: 2 packages "
+                                      "(nvidia-cublas, triton), 1.5 GB on disk")
