@@ -32,11 +32,13 @@ def test_environment_yml_matches_pyproject():
     requirements = project["dependencies"] + project["optional-dependencies"]["test"]
     wanted = dict(pinned(r) for r in requirements)
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = {}
+    conda, builds = {}, {}
     for dep in env["dependencies"]:
         if isinstance(dep, str):
             name, _, version = dep.partition("=")
-            conda[name.lower()] = version
+            conda[name.lower()], _, builds[name.lower()] = version.partition("=")
+    assert builds.pop("pytorch") == "cpu*", "conda-forge's CPU build of pytorch"
+    assert set(builds.values()) == {""}
     conda.pop("pip")
     python = conda.pop("python")
     assert conda == wanted

@@ -78,7 +78,7 @@ def main(argv: list[str]) -> None:
               "installing torch from the default indexes", flush=True)
         index = None
     command = pip_command(pip_args, index)
-    print(" ".join(command[1:]), flush=True)
+    print("pip install " + " ".join(command[4:]), flush=True)
     subprocess.run(command, check=True)
     print(torch_report(), flush=True)
 
