@@ -449,10 +449,11 @@ def _weight_style() -> str:
     rules = [f".cbk .m{n} rect{{fill:{colour};stroke:#444}}"
              + (f".cbk .m{n} text{{fill:#fff}}" if colour in _LIGHT_TEXT else "")
              for n, colour in enumerate(WEIGHT_COLOURS)]
-    return "<style>" + "".join(rules) + ".cbk .z rect{fill:#fff;stroke:#ddd}</style>"
+    return ("<style>" + "".join(rules) + ".cbk .z rect{fill:#fff;stroke:#ddd}"
+            ".cbk svg .mlbl{fill:var(--cbk-fg);font-size:12px}</style>")
 
 
-def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cell: int = 30,
+def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cell: int = 34,
                  title: str = "") -> str:
     """A convolution matrix drawn with each kernel weight in its own colour.
 
@@ -475,17 +476,17 @@ def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cel
                      cell=CELL)
         kernels.append(grid.svg([colour[(ch * k_h + a) * k_w:(ch * k_h + a + 1) * k_w]
                                  for a in range(k_h)]))
-    label_w, half, top = 34, cell // 2, 26
+    label_w, half, top = 40, cell // 2, 26
     width, height = label_w + cols * cell + 2, top + rows * cell + 2
     parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
              f'font-size="{_font_size("", cell)}" role="img">']
     for col in range(cols):
         r_, c_ = divmod(col % (h * w), w)
-        parts.append(f'<text class="lbl" x="{label_w + col * cell + half}" y="{top // 2}">'
+        parts.append(f'<text class="mlbl" x="{label_w + col * cell + half}" y="{top // 2}">'
                      f"{r_},{c_}</text>")
     for row in range(rows):
         i, j = divmod(row, m_w)
-        parts.append(f'<text class="lbl" x="{label_w // 2}" y="{top + row * cell + half}">'
+        parts.append(f'<text class="mlbl" x="{label_w // 2}" y="{top + row * cell + half}">'
                      f"{i},{j}</text>")
         for col, n in enumerate(index[row]):
             x, y = label_w + col * cell, top + row * cell
