@@ -33,9 +33,10 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from matplotlib_baseline import matplotlib_frame
+from matplotlib_baseline import matplotlib_frame, matplotlib_pixel_frame
 
 import helpers
+from helpers.pixel_steps import PixelSequence
 from helpers.steps import StepSequence
 from helpers.widgets import FieldView, Player
 
@@ -68,6 +69,8 @@ FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
         X5, 2, mode="avg", stride=2, ceil_mode=True, count_include_pad=False),
     "max pool 2 channels, 3x3, padding 1": lambda: helpers.pool2d_steps(
         torch.stack([X4, X4 + 1]), 3, padding=1, stride=2),
+    "1x1 conv 3x2x2 -> 4 channels": lambda: helpers.conv1x1_steps(
+        torch.arange(12.0).reshape(3, 2, 2), torch.arange(12.0).reshape(4, 3), 3),
 }
 
 
@@ -96,7 +99,8 @@ def frame_costs(frames: int, baseline_frames: int) -> dict:
         timings(player_step, order[:10])  # warm up
         ours = timings(player_step, order)
         steps = player.steps
-        baseline = timings(lambda i, steps=steps: matplotlib_frame(steps, steps[i]),
+        draw = matplotlib_pixel_frame if isinstance(steps, PixelSequence) else matplotlib_frame
+        baseline = timings(lambda i, steps=steps, draw=draw: draw(steps, steps[i]),
                            order[:baseline_frames])
         results[kind] = {"median": statistics.median(ours), "p90": percentile(ours, 0.9),
                          "baseline_median": statistics.median(baseline)}
@@ -120,6 +124,10 @@ def param_change_costs(changes: int) -> dict:
         "ceil mode (5x5 avg, 2 channels)": (
             helpers.pool_player(torch.stack([X5, X5 + 1]), 2, mode="avg", padding=1, stride=2,
                                 ceil_mode={"off": False, "on": True}), "ceil_mode", ["off", "on"]),
+        "1x1 conv weights (3x2x2 -> 4)": (
+            helpers.pixel_player(torch.arange(12.0).reshape(3, 2, 2),
+                                 {"arange": torch.arange(12.0).reshape(4, 3),
+                                  "ones": torch.ones(4, 3)}, 3), "W", ["arange", "ones"]),
     }
     results = {}
     for kind, (player, name, values) in cases.items():

@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from helpers.pixel_steps import PixelSequence, PixelStep  # noqa: E402
 from helpers.render import fmt  # noqa: E402
 from helpers.steps import Step, StepSequence  # noqa: E402
 
@@ -56,6 +57,32 @@ def matplotlib_frame(steps: StepSequence, step: Step) -> bytes:
     fig, axes = plt.subplots(1, len(grids), figsize=(2.2 * len(grids), 2.2), dpi=100)
     for ax, (values, title, marked) in zip(axes, grids, strict=True):
         colour = "#D55E00" if title.startswith("output") else "#0072B2"
+        _grid(ax, values, title=title, marked=marked, mark_colour=colour)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def matplotlib_pixel_frame(steps: PixelSequence, step: PixelStep) -> bytes:
+    """A 1x1 convolution's frame drawn from scratch as a PNG: each input channel with the
+    pixel marked, W, v, b, W v + b, and each output channel so far."""
+    c_o, h, w = steps.output.shape
+    done = [[[""] * w for _ in range(h)] for _ in range(c_o)]
+    for record in steps[: step.index + 1]:
+        i, j = record.out_pos
+        for o, value in enumerate(record.value):
+            done[o][i][j] = fmt(value)
+    pixel = {tuple(step.out_pos)}
+    grids = [([[fmt(v) for v in row] for row in plane], f"X[{ch}]", pixel)
+             for ch, plane in enumerate(steps.input.tolist())]
+    grids.append(([[fmt(v) for v in row] for row in steps.weight.tolist()], "W", set()))
+    for values, title in ((step.v, "v"), (step.bias, "b"), (step.value, "W v + b")):
+        grids.append(([[fmt(v)] for v in values], title, set()))
+    grids += [(plane, f"Y[{o}]", pixel) for o, plane in enumerate(done)]
+    fig, axes = plt.subplots(1, len(grids), figsize=(1.6 * len(grids), 2.2), dpi=100)
+    for ax, (values, title, marked) in zip(axes, grids, strict=True):
+        colour = "#D55E00" if title.startswith("Y") else "#0072B2"
         _grid(ax, values, title=title, marked=marked, mark_colour=colour)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

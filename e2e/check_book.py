@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from frame_math import MathError, check_frame_math
+from frame_math import MathError, check_frame_math, shown_value
 from kernel_probe import KernelProbe
 from lab_server import LabServer
 from playwright.sync_api import Error as PlaywrightError
@@ -221,6 +221,11 @@ class WidgetCheck:
         return others + [spec["value"]]  # end where the notebook left it
 
 
+def _fmt(value: float | list[float]) -> str:
+    """A step's value as the book prints it; a 1x1 convolution's column as `[a, b, ...]`."""
+    return f"[{', '.join(map(fmt, value))}]" if isinstance(value, list) else fmt(value)
+
+
 def type_into_readout(slider: Locator, value: int) -> None:
     """Set a slider by typing into the number beside it, then Enter."""
     readout = slider.locator(".widget-readout")
@@ -246,7 +251,7 @@ class PlayerCheck(WidgetCheck):
                 self.expect_model_frame(self.model(), f"after setting {spec['name']} "
                                                       f"to {choice!r}")
                 settings += 1
-        values = [fmt(s["value"]) for s in model["steps"] or []]
+        values = [_fmt(s["value"]) for s in model["steps"] or []]
         shown = ", ".join(values[:8]) + (", ..." if len(values) > 8 else "")
         return f"played {len(values)} steps ({shown}); {settings} settings re-rendered"
 
@@ -262,7 +267,7 @@ class PlayerCheck(WidgetCheck):
             if model["steps"] is None:
                 return seen["message"] == model["message"]
             return seen["step"] == model["step"] and \
-                float(seen["value"]) == model["steps"][model["step"]]["value"]
+                shown_value(seen["value"]) == model["steps"][model["step"]]["value"]
 
         try:
             wait_for(matches, 15, "the frame")
@@ -275,7 +280,8 @@ class PlayerCheck(WidgetCheck):
 
     def check_frame(self, frame: dict, model: dict) -> None:
         step = model["steps"][frame["step"]]
-        if float(frame["value"]) != step["value"] or frame["out"] != "{},{}".format(*step["out"]):
+        out = "{},{}".format(*step["out"])
+        if shown_value(frame["value"]) != step["value"] or frame["out"] != out:
             raise Failure(f"step {frame['step']} shows value {frame['value']} at output "
                           f"{frame['out']}; the step model has {step['value']} at {step['out']}")
         try:

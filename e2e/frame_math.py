@@ -3,7 +3,10 @@
 A frame's `.cbk-math` lines look like `0×0 + 1×1 + 3×2 + 4×3 = 19`,
 `channel 0: ... = 19`, `19 + 37 = 56`, `max(1, −∞, 3) = 3` or
 `(1 + 2 + 0) / 3 = 1`. Each line must add up, and the last must end with the
-model's value as the book prints it.
+model's value as the book prints it. A 1x1 convolution's value is a vector,
+one number per output channel: its frame has one line per output channel,
+`output channel 0: 0×0 + 1×4 + 2×8 + 3 (bias) = 23`, and line o ends with
+entry o of the model's value.
 """
 
 from __future__ import annotations
@@ -51,12 +54,27 @@ def _evaluate(expression: str) -> tuple[float, float]:
     return total, slack
 
 
-def check_frame_math(lines: list[str], value: float) -> None:
-    """Raise MathError unless every line adds up and the last shows `value`."""
+def shown_value(text: str) -> float | list[float]:
+    """A frame's `data-value`: one number, or `[a, b, ...]` for a 1x1 convolution's column."""
+    if text.startswith("["):
+        return [float(t) for t in text[1:-1].split(", ")]
+    return float(text)
+
+
+def check_frame_math(lines: list[str], value: float | list[float]) -> None:
+    """Raise MathError unless every line adds up and the last shows `value` (or, for a
+    vector value, line o shows entry o)."""
     if not lines:
         raise MathError("the frame shows no arithmetic")
+    if isinstance(value, (list, tuple)):
+        if len(lines) != len(value):
+            raise MathError(f"the frame shows {len(lines)} lines for {len(value)} output "
+                            "channels")
+        for line, entry in zip(lines, value, strict=True):
+            check_frame_math([line], entry)
+        return
     for line in lines:
-        line = re.sub(r"^channel \d+: ", "", line.strip())
+        line = re.sub(r"^(?:output )?channel \d+: ", "", line.strip())
         if " = " not in line:
             raise MathError(f"no result in {line!r}")
         expression, result = line.rsplit(" = ", 1)

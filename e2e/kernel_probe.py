@@ -43,7 +43,8 @@ def __e2e_describe():
             info["controls"] = [control(n, c) for n, c in widget.controls.items()]
             info["message"] = widget.message
             info["steps"] = None if widget.steps is None else [
-                {"value": float(s.value), "out": list(s.out_pos)} for s in widget.steps]
+                {"value": [float(v) for v in s.value] if isinstance(s.value, tuple)
+                 else float(s.value), "out": list(s.out_pos)} for s in widget.steps]
             info["step"] = widget.step
         elif isinstance(widget, FieldView):
             info["controls"] = [control(n, c) for n, c in

@@ -16,13 +16,24 @@ from .ops import (
     pool2d,
     pool_output_shape,
 )
+from .pixel_steps import PixelSequence, PixelStep, conv1x1_steps
 from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
-from .widgets import FieldView, Player, SpeedTest, conv_player, explore, pool_player
+from .widgets import (
+    FieldView,
+    Player,
+    SpeedTest,
+    conv_player,
+    explore,
+    pixel_player,
+    pool_player,
+)
 
 __all__ = [
     "DigitPad",
     "FieldView",
+    "PixelSequence",
+    "PixelStep",
     "Player",
     "SpeedTest",
     "Step",
@@ -31,6 +42,7 @@ __all__ = [
     "accuracy",
     "check",
     "comp_conv2d",
+    "conv1x1_steps",
     "conv2d_steps",
     "conv_matrix",
     "conv_matrix_index",
@@ -44,6 +56,7 @@ __all__ = [
     "feature_maps",
     "layer_table",
     "median_ms",
+    "pixel_player",
     "pool2d",
     "pool2d_steps",
     "pool_output_shape",

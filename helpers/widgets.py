@@ -15,6 +15,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
 from .fields import layer_sizes, receptive_field
+from .pixel_steps import PixelSequence, conv1x1_steps
+from .render_pixels import PixelFrameRenderer
 from .steps import StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
 
@@ -112,7 +114,7 @@ class Player(widgets.VBox):
     def __repr__(self) -> str:
         if self.steps is None:
             return f"Player({self.title or 'animation'}: impossible setting, message shown)"
-        return repr(self.steps).replace("StepSequence(", "Player(", 1)
+        return "Player(" + repr(self.steps).split("(", 1)[1]
 
     # -- what happens when things change ---------------------------------------
     def _values(self) -> dict:
@@ -122,7 +124,9 @@ class Player(widgets.VBox):
         self.play.playing = False
         try:
             self.steps = self._build(**self._values())
-            self._renderer = render.FrameRenderer(self.steps, cell=self._cell, title=self.title)
+            draw = PixelFrameRenderer if isinstance(self.steps, PixelSequence) else \
+                render.FrameRenderer
+            self._renderer = draw(self.steps, cell=self._cell, title=self.title)
             count = len(self.steps)
             live = count > self._max_frames
             frames = [self._renderer(0)] if live else self._renderer.frames()
@@ -219,6 +223,12 @@ def conv_player(X, K, *, title: str = "", **params) -> Player:
 def pool_player(X, pool_size, *, title: str = "", **params) -> Player:
     """Animate `pool2d` (see `pool2d_steps`); arguments as for `conv_player`."""
     return explore(pool2d_steps, X=X, pool_size=pool_size, title=title, **params)
+
+
+def pixel_player(X, W, bias=0.0, *, title: str = "", **params) -> Player:
+    """Animate a 1x1 convolution pixel by pixel (see `conv1x1_steps`); arguments as for
+    `conv_player`."""
+    return explore(conv1x1_steps, X=X, W=W, bias=bias, title=title, **params)
 
 
 class FieldView(widgets.VBox):
