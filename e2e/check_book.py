@@ -28,6 +28,7 @@ from kernel_probe import KernelProbe
 from lab_server import LabServer
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, sync_playwright
+from reading import check_contrast, check_keyboard, check_layouts, set_theme
 
 from helpers.render import fmt
 
@@ -244,6 +245,13 @@ class PlayerCheck(WidgetCheck):
         self.expect_model_frame(model)
         self.type_speed(PLAY_INTERVAL_MS)
         self.play_through(model)
+        keyboard = ""
+        if model["steps"] is not None and len(model["steps"]) >= 3:
+            try:
+                check_keyboard(self.page, self.root, lambda: self.frame()["step"])
+            except TimeoutError as error:
+                raise Failure(str(error)) from None
+            keyboard = "; keyboard steps"
         settings = 0
         for spec in self.info["controls"]:
             for choice in self.choices(spec):
@@ -253,7 +261,8 @@ class PlayerCheck(WidgetCheck):
                 settings += 1
         values = [_fmt(s["value"]) for s in model["steps"] or []]
         shown = ", ".join(values[:8]) + (", ..." if len(values) > 8 else "")
-        return f"played {len(values)} steps ({shown}); {settings} settings re-rendered"
+        return (f"played {len(values)} steps ({shown}){keyboard}; "
+                f"{settings} settings re-rendered")
 
     def expect_model_frame(self, model: dict, context: str = "") -> dict:
         """Wait until the browser shows the frame (or message) the kernel says it shows."""
@@ -309,9 +318,9 @@ class PlayerCheck(WidgetCheck):
             raise Failure(f"Play showed the steps {order}, not 0 to {count - 1} in order")
         for frame in frames:
             self.check_frame(frame, model)
-        self.root.locator("button[title='previous step']").click()
+        self.root.locator("button[title^='previous step']").click()
         wait_for(lambda: self.frame()["step"] == count - 2, 15, "the previous-step button")
-        self.root.locator("button[title='next step']").click()
+        self.root.locator("button[title^='next step']").click()
         wait_for(lambda: self.frame()["step"] == count - 1, 15, "the next-step button")
         self.check_frame(self.frame(), model)
         self.scrub_to_middle(model)
@@ -369,13 +378,15 @@ class SpeedTestCheck(WidgetCheck):
 CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck}
 
 
-def check_widgets(page: Page, lab: LabServer, name: str, shots: Path, report: Report) -> int:
-    """Run the check of every book widget shown on the page; return how many were checked."""
+def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,
+                  report: Report) -> tuple[int, list]:
+    """Run the check of every book widget shown on the page; return how many were checked,
+    and `(where, name, root)` of each Player checked."""
     kernel = kernel_of(lab, name)
     probe = KernelProbe(lab.runtime_dir / f"kernel-{kernel['id']}.json")
     try:
         widgets = probe.widgets()
-        checked = 0
+        checked, players = 0, []
         for number, (tag, info) in enumerate(widgets.items(), start=1):
             root = page.locator(f".{tag}")
             try:
@@ -389,12 +400,14 @@ def check_widgets(page: Page, lab: LabServer, name: str, shots: Path, report: Re
                 root.first.screenshot(path=shot)
                 print(f"  {where}: {summary}", flush=True)
                 checked += 1
+                if info["kind"] == "Player":
+                    players.append((where, f"widget-{number:02d}", root.first))
             except (Failure, RuntimeError) as failure:  # RuntimeError: the kernel probe
                 report.fail(where, str(failure))
             except PlaywrightError as error:
                 report.fail(where, f"the browser could not do what a reader does: "
                                    f"{playwright_summary(error)}")
-        return checked
+        return checked, players
     finally:
         probe.close()
 
@@ -410,6 +423,19 @@ def cell_of(page: Page, element: Locator) -> str:
     index = element.evaluate("""e => Array.from(document.querySelectorAll('.jp-CodeCell'))
                                        .indexOf(e.closest('.jp-CodeCell'))""")
     return f"code cell {index + 1}"
+
+
+def check_reading(page: Page, players: list, shots: Path, report: Report) -> None:
+    """Every player at lecture zooms and on a small window, and its text in both themes."""
+    problems = check_layouts(page, players, shots)
+    problems += check_contrast(page, players, shots, "JupyterLab Light")
+    set_theme(page, "JupyterLab Dark")
+    try:
+        problems += check_contrast(page, players, shots, "JupyterLab Dark")
+    finally:
+        set_theme(page, "JupyterLab Light")
+    for problem in problems:
+        report.fail(problem.split(":", 1)[0], problem.split(":", 1)[1].strip())
 
 
 def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Report) -> None:
@@ -430,7 +456,8 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         before = len(report.failures)
         check_no_popups(page, path.name, report)
         check_outputs(page, notebook, path.name, report)
-        checked = check_widgets(page, lab, path.name, shots, report)
+        checked, players = check_widgets(page, lab, path.name, shots, report)
+        check_reading(page, players, shots, report)
         status = "ok" if len(report.failures) == before else "FAILED"
         print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "
               f"{checked} widgets checked; screenshots in {shots.relative_to(ROOT)}", flush=True)

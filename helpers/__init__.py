@@ -1,5 +1,6 @@
 """The engine behind the book: operations, the step model, frames and widgets."""
 
+from . import exercises_ch1  # noqa: F401 (registers chapter 1's exercises)
 from .digits import accuracy, feature_maps, layer_table, train
 from .drawing import DigitPad, TrainingProgress
 from .exercises import check

@@ -1,24 +1,29 @@
 """Checks for the exercises: `check(name, answer)` says whether an answer is right.
 
-Each check computes the expected result with the book's operations or with
-PyTorch, so no answer is stored here; a wrong answer gets a hint, never an error.
+Each chapter registers its exercises (`register(Exercise(...))`, see `exercises_ch1`):
+the form of answer wanted, a right answer computed with the book's operations or
+PyTorch (no answer is stored), a test of rightness, and the likely mistakes, each
+with a hint that says what is right about it and what is not. An answer of the
+wrong form (text, a fraction where a whole number is asked, a tuple of the wrong
+length) is "Not yet" with a hint about the form. The tests run every registered
+exercise through its solution, its mistakes and answers of every wrong form.
 """
 
 from __future__ import annotations
 
+import html
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
-
-from .fields import receptive_field
-from .ops import corr2d
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a check; shows as one line in a notebook."""
+    """The outcome of a check: one plain line of text (what nbval compares), and a
+    coloured line with an icon in a notebook, readable in light and dark themes."""
 
     passed: bool
     message: str
@@ -29,84 +34,160 @@ class Verdict:
     def __repr__(self) -> str:
         return ("Correct. " if self.passed else "Not yet. ") + self.message
 
-
-def _tensor(answer, ndim: int) -> torch.Tensor | None:
-    try:
-        t = torch.as_tensor(answer, dtype=torch.float32)
-    except (TypeError, ValueError, RuntimeError):
-        return None
-    return t if t.dim() == ndim and t.numel() > 0 else None
-
-
-def _edge_image() -> torch.Tensor:
-    X = torch.ones(6, 8)
-    X[:, 2:6] = 0
-    return X
+    def _repr_html_(self) -> str:
+        icon, word, colour = ("\u2714", "Correct.", "#009E73") if self.passed else \
+            ("\u2718", "Not yet.", "#D55E00")
+        return (f'<div class="cbk-verdict" role="status" style="font-size:17px;padding:8px 12px;'
+                f"border-left:6px solid {colour};"
+                f"background:color-mix(in srgb,{colour} 15%,transparent);"
+                f'color:var(--jp-content-font-color1,#111)">'
+                f'<span aria-hidden="true" style="color:{colour};font-weight:700;'
+                f'margin-right:6px">{icon}</span><b>{word}</b> {html.escape(self.message)}</div>')
 
 
-def _horizontal_edges(answer) -> Verdict:
-    K = _tensor(answer, 2)
-    if K is None:
-        return Verdict(False, "Give the kernel as a 2-D tensor, e.g. torch.tensor([[a, b]]).")
-    X = _edge_image().t()
-    expected = corr2d(_edge_image(), torch.tensor([[1.0, -1.0]])).t()
-    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
-        return Verdict(False, f"A {tuple(K.shape)} kernel does not fit the 8 x 6 image.")
-    got = corr2d(X, K)
-    if got.shape == expected.shape and torch.equal(got, expected):
-        return Verdict(True, "On the transposed image it marks the same edges, now as rows.")
-    return Verdict(False, "The edges of X.t() run along rows: difference neighbours "
-                          "one above the other.")
+class FormError(ValueError):
+    """An answer of the wrong form; the message says what is wrong with it."""
 
 
-def _output_shape(answer) -> Verdict:
-    expected = tuple(F.conv2d(torch.zeros(1, 1, 7, 5), torch.zeros(1, 1, 3, 2)).shape[2:])
-    try:
-        got = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return Verdict(False, "Give a (height, width) pair of whole numbers.")
-    if got == expected:
-        return Verdict(True, f"{expected[0]} x {expected[1]}, as F.conv2d says.")
-    return Verdict(False, "Count the positions of the window along each axis: n - k + 1.")
+class Form:
+    """The kind of answer an exercise wants. `parse` returns the answer in a standard
+    form or raises FormError; `wrong` holds answers of the wrong form, for the tests."""
+
+    description = ""
+    wrong: tuple = ()
+
+    def parse(self, answer):
+        raise NotImplementedError
+
+    def same(self, a, b) -> bool:
+        return a == b
 
 
-def _second_difference(answer) -> Verdict:
-    K = _tensor(answer, 2)
-    if K is None:
-        return Verdict(False, "Give the kernel as a 2-D tensor, e.g. torch.tensor([[a, b, c]]).")
-    x = torch.arange(10.0).reshape(1, 10) ** 2 + torch.tensor([[0.0], [3.0]])
-    expected = x[:, :-2] - 2 * x[:, 1:-1] + x[:, 2:]
-    if K.shape != (1, 3):
-        return Verdict(False, "The result uses three neighbours in a row: a 1 x 3 kernel.")
-    if torch.allclose(corr2d(x, K), expected):
-        return Verdict(True, "A difference of two differences: x[j] - 2 x[j+1] + x[j+2].")
-    return Verdict(False, "Write (x[j+2] - x[j+1]) - (x[j+1] - x[j]) and read off the weights.")
+def _whole(value, what: str) -> int:
+    """`value` as an int if it is a whole number (int, integral float, 0-d tensor)."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.dim() > 0:
+            raise FormError(f"{what} is a tensor of shape {tuple(value.shape)}, not one number.")
+        value = value.item()
+    if isinstance(value, (str, bytes)):
+        raise FormError(f"{what} is text ({value!r}); write the number without quotes.")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise FormError(f"{what} is {type(value).__name__} {value!r}, not a number.")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if not math.isfinite(value) or not float(value).is_integer():
+        raise FormError(f"{what} is {value!r}, which is not a whole number; "
+                        "cells and positions are counted in whole numbers.")
+    return int(value)
 
 
-def _field_of_three(answer) -> Verdict:
-    layers = [{"kernel_size": 3}] * 3
-    expected = len(receptive_field(9, layers, (1, 1))[0])
-    try:
-        got = int(answer)
-    except (TypeError, ValueError):
-        return Verdict(False, "Give the number of input cells as a whole number.")
-    if got == expected:
-        return Verdict(True, "7 x 7 = 49: each 3 x 3 layer adds 2 rows and 2 columns.")
-    return Verdict(False, "Each 3 x 3 layer widens the field by one cell on every side.")
+class WholeNumber(Form):
+    description = "a whole number, e.g. 12"
+    wrong = ("49", 49.7, (7, 7), True, [49], torch.ones(2))
+
+    def parse(self, answer) -> int:
+        return _whole(answer, "Your answer")
 
 
-CHECKS: dict[str, Callable[[object], Verdict]] = {
-    "ch1.horizontal_edges": _horizontal_edges,
-    "ch1.output_shape": _output_shape,
-    "ch1.second_difference": _second_difference,
-    "ch1.field_of_three": _field_of_three,
-}
+class WholePair(Form):
+    description = "a pair of whole numbers, e.g. (3, 4)"
+    wrong = ("54", (5.9, 4.2), (5, 4, 1), 5, [5], ("5", "4"), (5, None))
+
+    def parse(self, answer) -> tuple[int, int]:
+        if isinstance(answer, (str, bytes)):
+            raise FormError(f"Your answer is text ({answer!r}); write a pair of numbers "
+                            "without quotes.")
+        if isinstance(answer, torch.Tensor):
+            answer = answer.tolist()
+        if not isinstance(answer, (tuple, list, torch.Size)):
+            raise FormError(f"Your answer is one value ({answer!r}); give two.")
+        if len(answer) != 2:
+            raise FormError(f"Your answer has {len(answer)} values; give exactly two.")
+        return tuple(_whole(v, f"The {place} value") for v, place in
+                     zip(answer, ("first", "second"), strict=True))
+
+
+class Kernel(Form):
+    description = "a kernel as a 2-D tensor, e.g. torch.tensor([[1.0, 2.0]])"
+    wrong = ("[[1, -1]]", [1.0, -1.0], torch.ones(1, 1, 2), [[True, False]], [["a", "b"]], 3.0)
+
+    def parse(self, answer) -> torch.Tensor:
+        if isinstance(answer, (str, bytes)):
+            raise FormError(f"Your kernel is text ({answer!r}); write it without quotes.")
+        try:
+            K = torch.as_tensor(answer)
+        except (TypeError, ValueError, RuntimeError):
+            raise FormError(f"Your kernel {answer!r} is not a grid of numbers.") from None
+        if K.dtype == torch.bool or K.is_complex():
+            raise FormError(f"Your kernel holds {K.dtype} values; give real numbers.")
+        if K.dim() != 2 or K.numel() == 0:
+            shape = tuple(K.shape)
+            example = f" (write [[{', '.join(map(str, K.tolist()))}]])" if K.dim() == 1 else ""
+            raise FormError(f"Your kernel has shape {shape}; a kernel here is 2-D, "
+                            f"rows x columns{example}.")
+        return K.detach().to(torch.float32)
+
+    def same(self, a, b) -> bool:
+        return a.shape == b.shape and torch.equal(a, b)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A likely wrong answer: `example` is one, `matches` (default: equal to `example`)
+    recognises the parsed answers that make the same mistake, `hint` answers it."""
+
+    example: object
+    hint: str
+    matches: Callable[[object], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: `solution()` computes a right answer; `right(parsed)` says whether
+    a parsed answer is right; `praise` is said when it is, `hint` for a wrong answer
+    that none of the `mistakes` recognises."""
+
+    name: str
+    form: Form
+    solution: Callable[[], object]
+    right: Callable[[object], bool]
+    praise: str
+    hint: str
+    mistakes: tuple[Mistake, ...] = ()
+
+    def judge(self, answer) -> Verdict:
+        if answer is None:
+            return Verdict(False, "Replace None with your answer and run the cell again.")
+        try:
+            value = self.form.parse(answer)
+        except FormError as error:
+            return Verdict(False, f"{error} Give {self.form.description}.")
+        if self.right(value):
+            return Verdict(True, self.praise)
+        for mistake in self.mistakes:
+            if self._makes(mistake, value):
+                return Verdict(False, mistake.hint)
+        return Verdict(False, self.hint)
+
+    def _makes(self, mistake: Mistake, value) -> bool:
+        if mistake.matches is not None:
+            return mistake.matches(value)
+        return self.form.same(value, self.form.parse(mistake.example))
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise to the book's list (names are "ch<N>.<what>")."""
+    if exercise.name in EXERCISES:
+        raise ValueError(f"an exercise named {exercise.name!r} exists already")
+    EXERCISES[exercise.name] = exercise
+    return exercise
 
 
 def check(name: str, answer) -> Verdict:
     """Check `answer` to exercise `name` (for example "ch1.output_shape")."""
-    if name not in CHECKS:
-        raise ValueError(f"no exercise named {name!r}; there are {sorted(CHECKS)}")
-    if answer is None:
-        return Verdict(False, "Replace None with your answer and run the cell again.")
-    return CHECKS[name](answer)
+    if name not in EXERCISES:
+        raise ValueError(f"no exercise named {name!r}; there are {sorted(EXERCISES)}")
+    return EXERCISES[name].judge(answer)

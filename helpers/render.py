@@ -35,7 +35,7 @@ STYLE = """<style>
 .cbk figure{margin:0;text-align:center;flex:0 1 auto;min-width:0}
 .cbk svg{display:block;margin:0 auto;max-width:100%;width:auto;height:auto}
 .cbk figcaption{font-size:16px;color:var(--cbk-fg)}
-.cbk-op{font-size:28px;padding:0 2px;flex:none;color:var(--cbk-fg)}
+.cbk-op{font-size:32px;padding:0 2px;flex:none;color:var(--cbk-fg)}
 .cbk-sum{font-size:17px;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap;
  flex:none}
 .cbk-math{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:19px;margin-top:8px;

@@ -21,6 +21,7 @@ from .steps import StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
+NEEDS_KERNEL = " (runs in the kernel: run the notebook first)"
 _WIDE = widgets.Layout(width="auto")
 
 
@@ -47,9 +48,10 @@ class Player(widgets.VBox):
         self.speed = widgets.IntSlider(value=interval, min=100, max=2000, step=100,
                                        description="ms per step", readout=True,
                                        style={"description_width": "auto"})
-        self.back = widgets.Button(icon="step-backward", tooltip="previous step",
+        # the buttons ask the kernel; Play and the slider (arrow keys too) work in the page
+        self.back = widgets.Button(icon="step-backward", tooltip=f"previous step{NEEDS_KERNEL}",
                                    layout=widgets.Layout(width="44px"))
-        self.forward = widgets.Button(icon="step-forward", tooltip="next step",
+        self.forward = widgets.Button(icon="step-forward", tooltip=f"next step{NEEDS_KERNEL}",
                                       layout=widgets.Layout(width="44px"))
         self.stack = widgets.Stack()
         self._frame_layout, self._frame_style = widgets.Layout(), HTMLStyle()
@@ -195,8 +197,10 @@ def _control(name: str, spec):
         if len(spec) == 0:
             raise ValueError(f"{name}: the range {spec!r} is empty")
         return widgets.IntSlider(value=spec.start, min=spec.start, max=spec[-1], step=spec.step,
-                                 description=name, continuous_update=False)
-    return widgets.Dropdown(options=list(spec), description=name, layout=_WIDE)
+                                 description=name, continuous_update=False,
+                                 tooltip=f"{name}{NEEDS_KERNEL}")
+    return widgets.Dropdown(options=list(spec), description=name, layout=_WIDE,
+                            tooltip=f"{name}{NEEDS_KERNEL}")
 
 
 def explore(make_steps: Callable[..., StepSequence], *, title: str = "", **params) -> Player:
@@ -273,6 +277,7 @@ class SpeedTest(widgets.VBox):
         self.calls, self.repeat = dict(calls), repeat
         self.results: dict[str, float] = {}
         self.button = widgets.Button(description="Measure on this machine", icon="clock-o",
+                                     tooltip=f"time the calls{NEEDS_KERNEL}",
                                      layout=widgets.Layout(width="auto"))
         self.table = widgets.HTML()
         self.button.on_click(lambda _: self.measure())

@@ -64,3 +64,30 @@ def test_chapter_has_its_parts(notebook):
         assert f"\n{heading}" in text, heading
     glossary = text.split("## Glossary", 1)[1]
     assert re.search(r"[\u4e00-\u9fff]", glossary), "the glossary gives the Chinese terms"
+
+
+def test_first_cell_says_how_to_start(notebook):
+    """Stored animations move only after Run All: the chapter says so before anything else."""
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    for words in ("**Before you start.**", "*Run > Run All Cells*", "Trust Notebook",
+                  "ask the running kernel"):
+        assert words in first.source, words
+
+
+def test_solutions_are_folded_away_at_the_end(notebook):
+    """Every chapter: the solutions come last, each in a cell JupyterLab shows folded."""
+    h2 = [(i, c.source.splitlines()[0]) for i, c in enumerate(notebook.cells)
+          if c.cell_type == "markdown" and c.source.startswith("## ")]
+    names = [line for _, line in h2]
+    assert names[-1] == "## Solutions", "the solutions are the chapter's last section"
+    assert names.index("## Exercises") < names.index("## Summary") < len(names) - 1
+    at = h2[-1][0]
+    assert "folded" in notebook.cells[at].source, "the heading says where the solutions are"
+    solutions = notebook.cells[at + 1:]
+    assert solutions
+    for cell in solutions:
+        hidden = cell.metadata.get("jupyter", {})
+        assert hidden.get("source_hidden") is True, cell.source[:60]
+        if cell.cell_type == "code":
+            assert hidden.get("outputs_hidden") is True, cell.source[:60]

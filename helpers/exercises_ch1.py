@@ -1,0 +1,149 @@
+"""Chapter 1's exercises: what each wants, how it is judged, the likely mistakes."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .exercises import Exercise, Kernel, Mistake, WholeNumber, WholePair, register
+from .fields import receptive_field
+from .ops import corr2d
+
+
+def _band_image() -> torch.Tensor:
+    """The 6 x 8 image of ones with a black band in columns 2 to 5 (section 1.5)."""
+    X = torch.ones(6, 8)
+    X[:, 2:6] = 0
+    return X
+
+
+def _on_turned_band(K: torch.Tensor) -> torch.Tensor | None:
+    """The kernel's output on the band image turned on its side, None if it does not fit."""
+    X = _band_image().t()
+    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
+        return None
+    return corr2d(X, K)
+
+
+def _turned_edges() -> torch.Tensor:
+    return corr2d(_band_image(), torch.tensor([[1.0, -1.0]])).t()
+
+
+def _gives(K: torch.Tensor, target: torch.Tensor) -> bool:
+    got = _on_turned_band(K)
+    return got is not None and got.shape == target.shape and torch.equal(got, target)
+
+
+register(Exercise(
+    name="ch1.horizontal_edges",
+    form=Kernel(),
+    solution=lambda: torch.tensor([[1.0], [-1.0]]),
+    right=lambda K: _gives(K, _turned_edges()),
+    praise="On the turned image it marks the same edges, with the same signs, now as rows.",
+    hint="The edges of X.t() lie between a row and the row below it: give a kernel that "
+         "subtracts the cell below from the cell above, like [1, -1] turned on its side.",
+    mistakes=(
+        Mistake([[-1.0], [1.0]],
+                "Right direction: a 2 x 1 kernel compares a cell with the one below it. "
+                "Opposite sign: white-to-black must give +1, as [1, -1] gives on X; "
+                "swap the two weights.",
+                lambda K: _gives(K, -_turned_edges())),
+        Mistake([[1.0, -1.0]],
+                "A kernel with one row compares left and right neighbours, and those are "
+                "equal everywhere in X.t(): the output is all zeros. Compare a cell with "
+                "the one below it instead.",
+                lambda K: K.shape[0] == 1),
+        Mistake([[1.0], [0.0], [-1.0]],
+                "Your kernel works down the rows, but its output is not 7 x 6 like "
+                "corr2d(X, [[1, -1]]).t(): a kernel of 2 rows and 1 column gives that shape.",
+                lambda K: K.shape[1] == 1 and K.shape[0] != 2),
+    ),
+))
+
+
+def _output_shape() -> tuple[int, int]:
+    return tuple(F.conv2d(torch.zeros(1, 1, 7, 5), torch.zeros(1, 1, 3, 2)).shape[2:])
+
+
+register(Exercise(
+    name="ch1.output_shape",
+    form=WholePair(),
+    solution=_output_shape,
+    right=lambda shape: shape == _output_shape(),
+    praise="5 x 4, as F.conv2d says: 7 - 3 + 1 rows and 5 - 2 + 1 columns.",
+    hint="Count the positions of the window along each axis: n - k + 1, height first.",
+    mistakes=(
+        Mistake((4, 5), "The right numbers in the wrong order: the height (rows) comes "
+                        "first, then the width."),
+        Mistake((4, 3), "Almost: the window fits at n - k + 1 positions, not n - k "
+                        "(the +1 counts its first position)."),
+        Mistake((6, 3), "That is the shape for a 2 x 3 kernel; this kernel has 3 rows and "
+                        "2 columns."),
+        Mistake((7, 5), "That is the input's shape; without padding the output is smaller: "
+                        "n - k + 1 along each axis."),
+    ),
+))
+
+
+def _bent_signal() -> torch.Tensor:
+    """Two rows of a parabola, one shifted up: their second difference is 2 everywhere."""
+    return torch.arange(10.0).reshape(1, 10) ** 2 + torch.tensor([[0.0], [3.0]])
+
+
+def _second_difference() -> torch.Tensor:
+    x = _bent_signal()
+    return x[:, :-2] - 2 * x[:, 1:-1] + x[:, 2:]
+
+
+def _computes(K: torch.Tensor, target: torch.Tensor) -> bool:
+    return K.shape == (1, 3) and torch.allclose(corr2d(_bent_signal(), K), target)
+
+
+register(Exercise(
+    name="ch1.second_difference",
+    form=Kernel(),
+    solution=lambda: torch.tensor([[1.0, -2.0, 1.0]]),
+    right=lambda K: _computes(K, _second_difference()),
+    praise="A difference of two differences: x[j] - 2 x[j+1] + x[j+2].",
+    hint="Write (x[j] - x[j+1]) - (x[j+1] - x[j+2]) and read off the weights of x[j], "
+         "x[j+1] and x[j+2], in one row.",
+    mistakes=(
+        Mistake([[-1.0, 2.0, -1.0]],
+                "Right pattern, opposite sign: in x[j] - 2 x[j+1] + x[j+2] the weight of "
+                "x[j] is +1.",
+                lambda K: _computes(K, -_second_difference())),
+        Mistake([[1.0], [-2.0], [1.0]],
+                "Right weights, wrong direction: a 3 x 1 kernel works down the height; "
+                "along the width you need a 1 x 3 kernel.",
+                lambda K: K.shape == (3, 1) and _computes(K.t(), _second_difference())),
+        Mistake([[1.0, -1.0]],
+                "That is the first difference x[j] - x[j+1]. The second difference takes "
+                "the difference of two of them, so it uses three neighbours: a 1 x 3 kernel.",
+                lambda K: K.shape == (1, 2)),
+    ),
+))
+
+
+def _field_cells() -> int:
+    return len(receptive_field(9, [{"kernel_size": 3}] * 3, (1, 1))[0])
+
+
+register(Exercise(
+    name="ch1.field_of_three",
+    form=WholeNumber(),
+    solution=_field_cells,
+    right=lambda n: n == _field_cells(),
+    praise="7 x 7 = 49: each 3 x 3 layer adds 2 rows and 2 columns.",
+    hint="Find the field's width first: one cell of the last map sees 3 x 3 cells of the "
+         "map below, and each layer further down adds one cell on every side.",
+    mistakes=(
+        Mistake(7, "7 is the field's width, and it is as tall as it is wide. How many cells "
+                   "does it hold?"),
+        Mistake(25, "25 = 5 x 5 is the field after two layers; the third adds one more "
+                    "cell on every side."),
+        Mistake(9, "9 = 3 x 3 is what one layer sees; each layer further down adds one "
+                   "cell on every side."),
+        Mistake(27, "Fields do not add up layer by layer: each layer widens the square by "
+                    "one cell on every side."),
+    ),
+))
