@@ -74,7 +74,8 @@ def test_hints_name_the_form_that_is_wanted():
     assert repr(check("ch1.output_shape", "54")) == (
         "Not yet. Your answer is text ('54'); write a pair of numbers without quotes. "
         "Give a pair of whole numbers, e.g. (3, 4).")
-    assert "first value is 5.9, which is not a whole number" in check("ch1.output_shape", (5.9, 4.2)).message
+    fraction = check("ch1.output_shape", (5.9, 4.2)).message
+    assert "first value is 5.9, which is not a whole number" in fraction
     assert "has 3 values; give exactly two" in check("ch1.output_shape", (5, 4, 1)).message
     assert "write [[1.0, -2.0, 1.0]]" in check("ch1.second_difference", [1.0, -2.0, 1.0]).message
 
