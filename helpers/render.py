@@ -479,7 +479,7 @@ def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cel
     label_w, half, top = 40, cell // 2, 26
     width, height = label_w + cols * cell + 2, top + rows * cell + 2
     parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'font-size="{_font_size("", cell)}" role="img">']
+             f'font-size="{_font_size("", cell)}" aria-hidden="true">']
     for col in range(cols):
         r_, c_ = divmod(col % (h * w), w)
         parts.append(f'<text class="mlbl" x="{label_w + col * cell + half}" y="{top // 2}">'
@@ -498,10 +498,19 @@ def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cel
     filled = sum(n >= 0 for row in index for n in row)
     caption = (f"M: {rows}\u00d7{cols} = {rows * cols} entries; {filled} hold one of "
                f"{len(used)} kernel weights, {rows * cols - filled} are zero (blank). "
-               "Rows: output cells; columns: input cells")
+               "Rows: output cells; columns: input cells"
+               + (", channel by channel" if c > 1 else ""))
     head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
     legend = "".join(_figure(svg, f"kernel {k_h}\u00d7{k_w}" + (f", channel {ch}" if c > 1 else ""))
                      for ch, svg in enumerate(kernels))
-    return (f'<div class="cbk" data-matrix="{rows}x{cols}">{_weight_style()}{head}'
+    cell_name = [f"{col // (h * w)}:" * (c > 1) + "{},{}".format(*divmod(col % (h * w), w))
+                 for col in range(cols)]
+    in_words = "; ".join(
+        "row {},{}: ".format(*divmod(row, m_w))
+        + ", ".join(f"{texts[n]} at {cell_name[col]}" for col, n in enumerate(index[row]) if n >= 0)
+        for row in range(rows))
+    label = html.escape(f"{title + '. ' if title else ''}{caption}. {in_words}", quote=True)
+    return (f'<div class="cbk" data-matrix="{rows}x{cols}" role="img" aria-label="{label}">'
+            f'{_weight_style()}{head}'
             f'<div class="cbk-row">{legend}<div class="cbk-op">\u2192</div>'
             f'{_figure("".join(parts), caption)}</div></div>')

@@ -84,3 +84,13 @@ def test_picture_colours_each_weight():
     assert all(v == "" for cls, v in cells if cls == "z")
     kernel_cells = re.findall(r'<g class="(m\d)"><rect', legend)
     assert kernel_cells == ["m0", "m1", "m2", "m3"]  # the legend: the kernel in the same colours
+    label = re.search(r'role="img" aria-label="([^"]*)"', frame).group(1)
+    assert label.endswith("row 0,0: 0 at 0,0, 1 at 0,1, 2 at 1,0, 3 at 1,1; row 0,1: 0 at 0,1, "
+                          "1 at 0,2, 2 at 1,1, 3 at 1,2; row 1,0: 0 at 1,0, 1 at 1,1, 2 at 2,0, "
+                          "3 at 2,1; row 1,1: 0 at 1,1, 1 at 1,2, 2 at 2,1, 3 at 2,2")
+
+
+def test_picture_of_several_channels():
+    frame = helpers.show_conv_matrix((2, 3, 3), torch.stack([K2, -K2])).data
+    assert 'data-matrix="4x18"' in frame and "kernel 2\u00d72, channel 1" in frame
+    assert "channel by channel" in frame and "\u22123 at 1:1,1" in frame
