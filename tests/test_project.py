@@ -4,6 +4,7 @@ import http.server
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import threading
@@ -102,7 +103,7 @@ def test_linux_setup_takes_torch_from_the_cpu_only_index():
     assert "--extra-index-url" not in install.pip_command(["-e", "."], None)
 
 
-def test_an_index_that_does_not_answer_is_skipped_at_once(monkeypatch):
+def test_an_index_that_does_not_answer_is_skipped_at_once():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -113,6 +114,8 @@ def test_an_index_that_does_not_answer_is_skipped_at_once(monkeypatch):
     start = time.monotonic()
     assert not install.answers(f"http://127.0.0.1:{server.server_port}/whl/cpu", timeout=2)
     assert not install.answers("https://download.invalid/whl/cpu", timeout=2)
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connects, never replies
+        assert not install.answers(f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=1)
     assert time.monotonic() - start < 10
 
 

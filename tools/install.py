@@ -16,6 +16,7 @@ import argparse
 import importlib
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from importlib import metadata
@@ -28,13 +29,22 @@ CUDA_PREFIXES = ("nvidia-", "cuda-", "triton")
 def answers(index: str, timeout: float = PROBE_SECONDS) -> bool:
     """Whether the package index at `index` answers at all within `timeout` seconds."""
     request = urllib.request.Request(index.rstrip("/") + "/torch/", method="HEAD")
-    try:
-        urllib.request.urlopen(request, timeout=timeout).close()
-    except urllib.error.HTTPError:
-        return True  # it answered; pip makes sense of the reply
-    except (OSError, ValueError):
-        return False
-    return True
+    answered = []
+
+    def probe():
+        try:
+            urllib.request.urlopen(request, timeout=timeout).close()
+        except urllib.error.HTTPError:
+            pass  # it answered; pip makes sense of the reply
+        except (OSError, ValueError):
+            return
+        answered.append(True)
+
+    # A thread, since a name lookup that hangs is not bound by the socket's timeout.
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answered)
 
 
 def pip_command(pip_args: list[str], index: str | None) -> list[str]:
