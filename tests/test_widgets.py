@@ -241,3 +241,12 @@ def test_every_pooling_option_of_a_pool_player_matches_pytorch():
         player.step = len(player.steps) - 1
         assert shown_value(player.frame) == player.steps[-1].value
     assert refused == 2 * 2 * 3 * 2 * 2 * 2  # padding 2 with a 2x2 or 3x3 window
+
+
+def test_what_needs_the_kernel_says_so():
+    """Stored animations play without a kernel; buttons and settings that ask it say so."""
+    player = helpers.conv_player(X3, {"2x2": K2}, padding=range(0, 2))
+    needs = (player.back, player.forward, *player.controls.values(),
+             helpers.SpeedTest({"none": lambda: None}).button)
+    assert all(w.tooltip.endswith("(runs in the kernel: run the notebook first)") for w in needs)
+    assert player.back.tooltip.startswith("previous step")
