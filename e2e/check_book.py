@@ -5,7 +5,7 @@ until every cell has run, then check that no cell shows an error, that every
 widget the stored notebook shows renders (no text fallback), that every Player
 plays and steps through exactly the frames of its step model with arithmetic
 that adds up, that every parameter control re-renders without an error, and
-that FieldView and SpeedTest answer their controls. Screenshots go to
+that FieldView, SpeedTest and LiveView answer their controls. Screenshots go to
 `build/e2e/<notebook>/`. Exit status 1 if anything failed; every failure names
 the notebook, the cell and the widget.
 
@@ -375,7 +375,44 @@ class SpeedTestCheck(WidgetCheck):
         return "measured and showed its table"
 
 
-CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck}
+class LiveViewCheck(WidgetCheck):
+    """Every control redraws the picture the kernel drew for it: no stale picture, no
+    internal error, and a message exactly when the kernel holds one."""
+
+    def run(self) -> str:
+        self.root.scroll_into_view_if_needed()
+        settings = 0
+        for spec in self.info["controls"]:
+            for choice in self.choices(spec):
+                self.set_control(spec, choice)
+                self.expect_picture(f"after setting {spec['name']} to {choice!r}")
+                settings += 1
+        return f"{settings} settings redrew the picture"
+
+    def expect_picture(self, context: str) -> None:
+        model, seen = self.model(), {}
+
+        def matches() -> bool:
+            seen.update(self.root.evaluate("""root => {
+              const view = root.querySelector('.cbk-view');
+              const message = root.querySelector('.cbk-view .cbk-msg');
+              return {key: view ? view.dataset.view : null,
+                      message: message ? message.textContent : ''};
+            }"""))
+            return seen["key"] == model["key"]
+
+        try:
+            wait_for(matches, 15, "the picture")
+        except Failure:
+            raise Failure(f"shows the picture for {seen.get('key')!r}, the kernel drew "
+                          f"{model['key']!r} {context}") from None
+        if model["message"].startswith("Internal error") or seen["message"] != model["message"]:
+            raise Failure(f"shows the message {seen['message']!r}, the kernel holds "
+                          f"{model['message']!r} {context}")
+
+
+CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck,
+          "LiveView": LiveViewCheck}
 
 
 def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,

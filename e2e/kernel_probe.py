@@ -3,8 +3,9 @@
 The browser shows what the widgets drew; the kernel holds the step model they
 drew it from. `KernelProbe` runs `DESCRIBE` in the notebook's own kernel (a
 second client on the same kernel, as a console attached to a notebook is) and
-returns, for every live Player, FieldView and SpeedTest, its kind, its repr,
-its controls and, for a Player, the value and output position of every step.
+returns, for every live Player, FieldView, SpeedTest and LiveView, its kind, its
+repr, its controls and, for a Player, the value and output position of every
+step (for a LiveView, the values its picture is drawn for and its message).
 It also gives each such widget a DOM class `e2e-<model id>`, so the browser
 test can find it on the page.
 """
@@ -22,7 +23,7 @@ def __e2e_describe():
     import json
     import ipywidgets
     from ipywidgets.widgets.widget import _instances
-    from helpers.widgets import FieldView, Player, SpeedTest
+    from helpers.widgets import FieldView, LiveView, Player, SpeedTest
 
     def control(name, widget):
         if isinstance(widget, ipywidgets.Dropdown):
@@ -33,7 +34,8 @@ def __e2e_describe():
 
     found = {}
     for widget in list(_instances.values()):
-        if not isinstance(widget, (Player, FieldView, SpeedTest)) or widget.comm is None:
+        if not isinstance(widget, (Player, FieldView, SpeedTest, LiveView)) \
+                or widget.comm is None:
             continue
         tag = f"e2e-{widget.model_id}"
         if tag not in widget._dom_classes:
@@ -50,6 +52,9 @@ def __e2e_describe():
             info["controls"] = [control(n, c) for n, c in
                                 (("layers", widget.depth), ("row", widget.row),
                                  ("column", widget.col))]
+        elif isinstance(widget, LiveView):
+            info["controls"] = [control(n, c) for n, c in widget.controls.items()]
+            info["message"], info["key"] = widget.message, widget.key
         found[tag] = info
     return json.dumps(found)
 '''

@@ -1,6 +1,9 @@
 """The engine behind the book: operations, the step model, frames and widgets."""
 
-from . import exercises_ch1  # noqa: F401 (registers chapter 1's exercises)
+from . import (
+    exercises_ch1,  # noqa: F401 (registers chapter 1's exercises)
+    exercises_ch5,  # noqa: F401 (registers chapter 5's exercises)
+)
 from .digits import accuracy, feature_maps, layer_table, train
 from .drawing import DigitPad, TrainingProgress
 from .exercises import check
@@ -18,21 +21,26 @@ from .ops import (
     pool_output_shape,
 )
 from .pixel_steps import PixelSequence, PixelStep, conv1x1_steps
+from .pooling import pool_gradient, pool_shift, shift2d
 from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
 from .widgets import (
     FieldView,
+    LiveView,
     Player,
     SpeedTest,
     conv_player,
     explore,
+    gradient_view,
     pixel_player,
     pool_player,
+    shift_view,
 )
 
 __all__ = [
     "DigitPad",
     "FieldView",
+    "LiveView",
     "PixelSequence",
     "PixelStep",
     "Player",
@@ -55,15 +63,20 @@ __all__ = [
     "corr2d_multi_in_out_1x1",
     "explore",
     "feature_maps",
+    "gradient_view",
     "layer_table",
     "median_ms",
     "pixel_player",
     "pool2d",
     "pool2d_steps",
     "pool_output_shape",
+    "pool_gradient",
     "pool_player",
+    "pool_shift",
     "receptive_field",
     "sample_photo",
+    "shift2d",
+    "shift_view",
     "show_conv_matrix",
     "show_images",
     "train",

@@ -70,6 +70,7 @@ STYLE = """<style>
 .cbk .drop{fill:none;stroke:#D55E00;stroke-width:3;stroke-dasharray:9 5}
 .cbk svg .drop-l{fill:#a04000;font-size:13px;font-weight:600}
 .cbk-note{font-size:15px;color:var(--cbk-fg);margin-top:4px}
+.cbk .pool{fill:none;stroke:#111;stroke-width:3}
 </style>"""
 
 
@@ -125,12 +126,16 @@ class _Grid:
         parts.append(overlay + "</svg>")
         return "".join(parts)
 
-    def outline(self, top_left, size, label: str) -> str:
-        """A dashed outline around `size` (rows, cols) cells from `top_left`, labelled inside."""
+    def outline(self, top_left, size, label: str = "", cls: str = "drop") -> str:
+        """An outline of class `cls` around `size` (rows, cols) cells from `top_left`,
+        with an optional label inside."""
         (r, c), (h, w), cell = top_left, size, self._cell
         x, y = self._left + c * cell, self._top + r * cell
-        return (f'<rect class="drop" x="{x + 2}" y="{y + 2}" width="{w * cell - 4}" '
-                f'height="{h * cell - 4}"/><text class="drop-l" x="{x + w * cell / 2:g}" '
+        box = (f'<rect class="{cls}" x="{x + 2}" y="{y + 2}" width="{w * cell - 4}" '
+               f'height="{h * cell - 4}"/>')
+        if not label:
+            return box
+        return (f'{box}<text class="{cls}-l" x="{x + w * cell / 2:g}" '
                 f'y="{y + h * cell - 10}">{label}</text>')
 
 
@@ -303,8 +308,7 @@ class FrameRenderer:
     def _pool_body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
         """One row per channel (input, window, output), the step's arithmetic and notes."""
         caps, (k_h, k_w), many = self._captions, self.steps.window, len(inputs) > 1
-        arrow = (f'<div class="cbk-op"><div class="cbk-sum">{self.steps.op.split()[0]} '
-                 f'{k_h}\u00d7{k_w}</div>\u2192</div>')
+        arrow = _arrow(f"{self.steps.op.split()[0]} {k_h}\u00d7{k_w}")
         rows = []
         for ch, (svg, out) in enumerate(zip(inputs, outputs, strict=True)):
             label = f"channel {ch}: " if many else ""
@@ -354,6 +358,10 @@ def _fit_style(height: int) -> str:
     """CSS that scales a frame's grids (--cbk-fit, at most 1px per px) so that a frame
     `height` px tall at full size and the rest of its player fit the window's height."""
     return f"--cbk-fit:clamp(0.4px, calc((100vh - {FIT_RESERVE}px) / {height}), 1px)"
+
+
+def _arrow(label: str, symbol: str = "\u2192") -> str:
+    return f'<div class="cbk-op"><div class="cbk-sum">{label}</div>{symbol}</div>'
 
 
 def _pair(p) -> str:
@@ -514,3 +522,81 @@ def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cel
             f'{_weight_style()}{head}'
             f'<div class="cbk-row">{legend}<div class="cbk-op">\u2192</div>'
             f'{_figure("".join(parts), caption)}</div></div>')
+
+
+def _numbers(t) -> list[list[str]]:
+    return [[fmt(v) for v in row] for row in t.tolist()]
+
+
+def _labelled(t, cell: int = CELL) -> _Grid:
+    h, w = t.shape
+    return _Grid(_numbers(t), cell=cell, row_labels=list(range(h)), col_labels=list(range(w)))
+
+
+def shift_frame(result, pool_size, stride, shift, *, mode: str = "max") -> str:
+    """An input and its shifted copy, each with its pooled output; changed outputs marked.
+
+    `result` is a `pooling.Shifted`; the pooling windows are outlined on both inputs.
+    """
+    (k_h, k_w), (s_h, s_w) = pool_size, stride
+    m_h, m_w = result.pooled.shape
+    figures = []
+    for image, pooled, name in ((result.image, result.pooled, "input"),
+                                (result.shifted, result.pooled_shifted, _shift_name(shift))):
+        grid = _labelled(image, cell=36)
+        boxes = "".join(grid.outline((i * s_h, j * s_w), (k_h, k_w), cls="pool")
+                        for i in range(m_h) for j in range(m_w))
+        looks = [["w" if v else "d" for v in row] for row in image.tolist()]
+        changed = result.changed.tolist() if pooled is result.pooled_shifted else None
+        out_looks = [["o" if changed and changed[i][j] else "d" for j in range(m_w)]
+                     for i in range(m_h)]
+        arrow = _arrow(f"{mode} {k_h}\u00d7{k_w}")
+        figures.append(f'<div class="cbk-row">{_figure(grid.svg(looks, overlay=boxes), name)}'
+                       f"{arrow}{_figure(_labelled(pooled, cell=36).svg(out_looks), 'pooled')}"
+                       "</div>")
+    count, total = int(result.changed.sum()), result.changed.numel()
+    verdict = ("the pooled output is unchanged" if count == 0 else
+               f"{count} of {total} pooled outputs change (marked)")
+    return (f'<div class="cbk" data-changed="{count}"><div class="cbk-head">'
+            f"{_shift_name(shift).capitalize()}: {verdict}</div>"
+            f'<div class="cbk-col">{"".join(figures)}</div></div>')
+
+
+def _shift_name(shift) -> str:
+    rows, cols = shift
+    moves = ((rows, "row", ("down", "up")), (cols, "column", ("right", "left")))
+    parts = [f"{abs(n)} {unit}{'s' * (abs(n) != 1)} {way[n < 0]}" for n, unit, way in moves if n]
+    return "shifted " + " and ".join(parts) if parts else "not shifted"
+
+
+def gradient_frame(X, routed, pool_size, stride, padding, out_pos, *, mode: str = "max") -> str:
+    """Where the gradient of one pooled output (or of their sum) lands in the input."""
+    (k_h, k_w), (s_h, s_w), (p_h, p_w) = pool_size, stride, padding
+    m_h, m_w = routed.output.shape
+    h, w = X.shape
+    window = set()
+    if out_pos is not None:
+        i, j = out_pos
+        window = {(r, c) for r in range(i * s_h - p_h, i * s_h - p_h + k_h)
+                  for c in range(j * s_w - p_w, j * s_w - p_w + k_w) if 0 <= r < h and 0 <= c < w}
+    looks = [["w" if (r, c) in window else "d" for c in range(w)] for r in range(h)]
+    out_looks = [["o" if out_pos in (None, (i, j)) else "d" for j in range(m_w)]
+                 for i in range(m_h)]
+    grad = routed.grad.tolist()
+    grad_looks = [["o" if v else "e" for v in row] for row in grad]
+    name = "every output" if out_pos is None else f"output [{out_pos[0]}, {out_pos[1]}]"
+    if out_pos is None:
+        what = ("each output sends 1 back to the cell that won its window; a cell that wins "
+                "several windows collects several" if mode == "max" else
+                "each output spreads 1 evenly over its window; overlapping windows add up")
+    elif mode == "max":
+        r, c = divmod(int(routed.indices[out_pos]), w)
+        what = f"all of it goes to input [{r}, {c}], the cell that won ({fmt(X[r, c].item())})"
+    else:
+        share = next(v for row in grad for v in row if v)
+        what = f"each cell of its window gets an equal share, {fmt(share)}"
+    arrow, back = _arrow(f"{mode} {k_h}\u00d7{k_w}"), _arrow("backward", "\u21e2")
+    return (f'<div class="cbk"><div class="cbk-head">Backward from {name}: {what}</div>'
+            f'<div class="cbk-row">{_figure(_labelled(X).svg(looks), "input X")}{arrow}'
+            f'{_figure(_labelled(routed.output).svg(out_looks), "output Y")}{back}'
+            f'{_figure(_labelled(routed.grad).svg(grad_looks), "X.grad")}</div></div>')

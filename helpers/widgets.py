@@ -8,14 +8,18 @@ round trip, works while the kernel is busy, and plays in a static HTML export.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
+from ._args import as_pair, as_tensor
 from .fields import layer_sizes, receptive_field
+from .ops import pool_output_shape
 from .pixel_steps import PixelSequence, conv1x1_steps
+from .pooling import pool_gradient, pool_shift
 from .render_pixels import PixelFrameRenderer
 from .steps import StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
@@ -296,3 +300,82 @@ class SpeedTest(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"SpeedTest({', '.join(self.calls)})"
+
+
+class LiveView(widgets.VBox):
+    """A picture the kernel redraws whenever one of its controls changes.
+
+    `draw(**values)` returns the HTML for the current values of `controls` (a
+    mapping of name to value widget); a ValueError shows as a message in its place.
+    The picture carries `data-view` = `key`, the values it was drawn for.
+    """
+
+    def __init__(self, draw: Callable[..., str], controls: Mapping, *, title: str = ""):
+        self._draw, self.controls, self.title = draw, dict(controls), title
+        self.message, self.key = "", ""
+        self.view = widgets.HTML()
+        for control in self.controls.values():
+            control.observe(self._redraw, "value")
+        super().__init__([widgets.HTML(render.STYLE),
+                          widgets.HBox(list(self.controls.values()),
+                                       layout=widgets.Layout(flex_flow="row wrap")),
+                          self.view])
+        self._redraw()
+
+    def set(self, **values) -> None:
+        """Set controls by name, e.g. `view.set(shift=1)`."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(f"no control named {name!r}; there are {list(self.controls)}")
+            self.controls[name].value = value
+
+    def _redraw(self, _change=None) -> None:
+        values = {name: control.value for name, control in self.controls.items()}
+        self.key = ";".join(f"{name}={value}" for name, value in values.items())
+        try:
+            picture, self.message = self._draw(**values), ""
+        except ValueError as error:
+            self.message = str(error)
+            picture = render.message_frame(self.message, title=self.title)
+        except Exception as error:  # a bug: say so in the widget, never a traceback
+            self.message = _internal_error(error)
+            picture = render.message_frame(self.message, title=self.title)
+        key = html.escape(self.key)
+        self.view.value = f'<div class="cbk-view" data-view="{key}">{picture}</div>'
+
+    def __repr__(self) -> str:
+        controls = ", ".join(self.controls)
+        return f"LiveView({self.title or 'picture'}; controls: {controls})"
+
+
+def shift_view(X, pool_size=2, *, stride=None, mode: str = "max", shifts=range(0, 4)) -> LiveView:
+    """Shift `X` (`h x w`) by the rows and columns the sliders give and pool it and the
+    original alike; the pooled outputs that change are marked. Stride defaults to the window."""
+    k = as_pair(pool_size, "pool_size", minimum=1)
+    s = k if stride is None else as_pair(stride, "stride", minimum=1)
+    controls = {name: _control(name, shifts) for name in ("down", "right")}
+
+    def draw(down, right):
+        result = pool_shift(X, k, (down, right), mode=mode, stride=s)
+        return render.shift_frame(result, k, s, (down, right), mode=mode)
+
+    return LiveView(draw, controls, title=f"{mode} pooling of a shifted input")
+
+
+def gradient_view(X, pool_size=2, *, stride=None, padding=0) -> LiveView:
+    """Pick max or average pooling and one output (or all): see where its gradient lands."""
+    X = as_tensor(X, "X", ndim=2, layout="height, width")
+    k = as_pair(pool_size, "pool_size", minimum=1)
+    s = k if stride is None else as_pair(stride, "stride", minimum=1)
+    p = as_pair(padding, "padding", minimum=0)
+    m_h, m_w = pool_output_shape(tuple(X.shape), k, padding=p, stride=s)
+    outputs = {"every output": None}
+    outputs.update({f"[{i}, {j}]": (i, j) for i in range(m_h) for j in range(m_w)})
+    controls = {"mode": _control("mode", {"max": "max", "avg": "avg"}),
+                "output": _control("output", outputs)}
+
+    def draw(mode, output):
+        routed = pool_gradient(X, k, mode=mode, stride=s, padding=p, out_pos=outputs[output])
+        return render.gradient_frame(X, routed, k, s, p, outputs[output], mode=mode)
+
+    return LiveView(draw, controls, title="where the gradient goes")

@@ -31,8 +31,18 @@ def _conv_matrix_inputs():
         yield tuple(X.shape), K
 
 
+def _pool2d_inputs():
+    g = torch.Generator().manual_seed(0)
+    yield torch.arange(9.0).reshape(3, 3), (2, 2)
+    yield torch.arange(9.0).reshape(3, 3), (2, 2), "avg"
+    for n_h, n_w, k_h, k_w in [(1, 1, 1, 1), (5, 4, 3, 2), (6, 6, 1, 6)]:
+        X = torch.randn(n_h, n_w, generator=g)
+        yield X, (k_h, k_w)
+        yield X, (k_h, k_w), "avg"
+
+
 # For each helpers function a chapter teaches: argument tuples to call both versions with.
-INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs}
+INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs, "pool2d": _pool2d_inputs}
 
 
 def teaching_cells():

@@ -1,0 +1,178 @@
+"""Chapter 5's exercises: what each wants, how it is judged, the likely mistakes."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .exercises import Exercise, Form, FormError, Mistake, WholePair, register
+
+
+class Grid(Form):
+    """A grid of numbers of a given shape (a tensor or a nested list)."""
+
+    wrong = ("[[0, 1]]", 3.0, [0.0, 1.5, 3.0], [[True, False]], torch.ones(2, 2, 2))
+
+    def __init__(self, shape: tuple[int, int]):
+        self.shape = shape
+        self.description = (f"a {shape[0]} x {shape[1]} grid of numbers, a tensor or a "
+                            "nested list")
+
+    def parse(self, answer) -> torch.Tensor:
+        if isinstance(answer, (str, bytes)):
+            raise FormError(f"Your answer is text ({answer!r}); write it without quotes.")
+        try:
+            t = torch.as_tensor(answer)
+        except (TypeError, ValueError, RuntimeError):
+            raise FormError(f"Your answer {answer!r} is not a grid of numbers.") from None
+        if t.dtype == torch.bool or t.is_complex():
+            raise FormError(f"Your answer holds {t.dtype} values; give real numbers.")
+        if tuple(t.shape) != self.shape:
+            raise FormError(f"Your answer has shape {tuple(t.shape)}, not {self.shape}.")
+        return t.detach().to(torch.float32)
+
+    def same(self, a, b) -> bool:
+        return torch.allclose(a, b)
+
+
+class Function(Form):
+    """A function of one tensor; parsing keeps what it returns on a fixed c x h x w input."""
+
+    description = "a function that takes a (channels, height, width) tensor"
+    wrong = ("X.mean()", 3.0, [1.0, 2.0], int)
+    example = torch.randn(3, 4, 5, generator=torch.Generator().manual_seed(5))
+
+    def parse(self, answer) -> torch.Tensor:
+        if not callable(answer) or isinstance(answer, type):
+            raise FormError(f"Your answer is {type(answer).__name__} {answer!r}, not a "
+                            "function.")
+        try:
+            result = answer(self.example.clone())
+            return torch.as_tensor(result, dtype=torch.float32)
+        except Exception as error:  # the reader's code: report, never a traceback
+            raise FormError(f"Your function raised {type(error).__name__}: {error}.") from None
+
+    def same(self, a, b) -> bool:
+        return a.shape == b.shape and torch.allclose(a, b, atol=1e-5)
+
+
+SIX = torch.zeros(1, 1, 6, 6)
+
+
+def _ceil_shape() -> tuple[int, int]:
+    return tuple(torch.nn.MaxPool2d(3, stride=2, ceil_mode=True)(SIX).shape[2:])
+
+
+register(Exercise(
+    name="ch5.ceil_shape",
+    form=WholePair(),
+    solution=_ceil_shape,
+    right=lambda shape: shape == _ceil_shape(),
+    praise="The windows start at 0, 2 and 4; the last one runs one cell past the input, "
+           "and ceil_mode keeps it because it starts inside.",
+    hint="List the window starts 0, 2, 4, ... that lie inside the 6 columns: each is one "
+         "output.",
+    mistakes=(
+        Mistake(tuple(F.max_pool2d(SIX, 3, 2).shape[2:]),
+                "(2, 2) is what the floor gives, without ceil_mode. Would one more window "
+                "start inside the input?"),
+        Mistake((4, 4), "A window starting at 6 would start past the input (and there is no "
+                        "padding to start in): there is none there."),
+        Mistake((2, 3), "Both axes are alike here: the input is 6 x 6 and the window 3 x 3."),
+    ),
+))
+
+X4 = torch.arange(16.0).reshape(1, 1, 4, 4)
+
+
+def _without_padding() -> torch.Tensor:
+    return F.avg_pool2d(X4, 2, 2, 1, count_include_pad=False)[0, 0]
+
+
+register(Exercise(
+    name="ch5.average_without_padding",
+    form=Grid((3, 3)),
+    solution=_without_padding,
+    right=lambda grid: torch.allclose(grid, _without_padding()),
+    praise="Corner windows hold one input cell, edge windows two, the middle one four: "
+           "each sum is divided by what it really holds.",
+    hint="Draw the 6 x 6 padded grid, cut it into 2 x 2 blocks, and average only the input "
+         "cells in each block.",
+    mistakes=(
+        Mistake(F.avg_pool2d(X4, 2, 2, 1)[0, 0],
+                "That divides every sum by 4, counting the padded zeros: what "
+                "count_include_pad=True does."),
+        Mistake(F.max_pool2d(F.pad(X4, (1, 1, 1, 1)), 2, 2)[0, 0],
+                "Those are the maxima of the blocks; average pooling wants their means."),
+        Mistake(F.avg_pool2d(X4, 2, 2, 1, divisor_override=1)[0, 0],
+                "Those are the sums of the blocks: divide each by the number of input "
+                "cells in it."),
+    ),
+))
+
+WINNERS = torch.tensor([[1.0, 5, 2], [4, 3, 0], [2, 6, 1]])
+
+
+def _max_gradient() -> torch.Tensor:
+    X = WINNERS.clone().requires_grad_()
+    F.max_pool2d(X[None], 2, 1).sum().backward()
+    return X.grad
+
+
+def _spread_gradient() -> torch.Tensor:
+    X = WINNERS.clone().requires_grad_()
+    F.avg_pool2d(X[None], 2, 1).sum().backward()
+    return X.grad
+
+
+register(Exercise(
+    name="ch5.max_gradient",
+    form=Grid((3, 3)),
+    solution=_max_gradient,
+    right=lambda grid: torch.equal(grid, _max_gradient()),
+    praise="5 and 6 each win two overlapping windows, so each collects 2; every other cell "
+           "gets nothing.",
+    hint="Find the winner of each of the four 2 x 2 windows; each window sends 1 to its "
+         "winner, and a cell collects from every window it wins.",
+    mistakes=(
+        Mistake(_max_gradient().clamp(max=1),
+                "The right cells. But each of them wins two windows, and each window sends 1."),
+        Mistake(_spread_gradient(),
+                "That spreads the gradient like average pooling. Max pooling sends each "
+                "window's 1 to the one cell that won."),
+        Mistake(torch.zeros(3, 3).index_put_((torch.tensor([0, 2]), torch.tensor([1, 1])),
+                                              torch.tensor([5.0, 6.0])),
+                "Those are the winning values. The gradient of a max with respect to its "
+                "winner is 1 per window, whatever the value."),
+    ),
+))
+
+
+def _global_average(X: torch.Tensor) -> torch.Tensor:
+    return F.adaptive_avg_pool2d(X, 1).flatten()
+
+
+register(Exercise(
+    name="ch5.global_average",
+    form=Function(),
+    solution=lambda: lambda X: X.mean(dim=(-2, -1)),
+    right=lambda out: out.shape in ((3,), (3, 1, 1)) and torch.allclose(
+        out.flatten(), _global_average(Function.example), atol=1e-5),
+    praise="One number per channel: nn.AdaptiveAvgPool2d(1) does the same.",
+    hint="Average over the last two axes, keeping the channel axis: one number per channel.",
+    mistakes=(
+        Mistake(lambda X: X.mean(),
+                "One number for the whole tensor: average each channel on its own, over its "
+                "height and width.",
+                lambda out: out.numel() == 1),
+        Mistake(lambda X: X.mean(dim=0),
+                "That averages over the channels and keeps a picture: average over height "
+                "and width instead.",
+                lambda out: out.shape == Function.example.shape[1:]),
+        Mistake(lambda X: X.amax(dim=(-2, -1)),
+                "That is global max pooling: the largest value of each channel. Take the "
+                "mean.",
+                lambda out: out.shape == (3,) and torch.allclose(
+                    out, Function.example.amax(dim=(-2, -1)))),
+    ),
+))
