@@ -84,7 +84,9 @@ class LabServer:
             return json.load(response)
 
     def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}"
+        """The notebook alone in a fresh workspace (`reset`): the tabs of notebooks checked
+        before it would otherwise be restored beside it, and their cells counted with its own."""
+        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
     def __exit__(self, *exc_info) -> None:
         if self._process is not None and self._process.poll() is None:
