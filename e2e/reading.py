@@ -7,6 +7,7 @@ pixels, which is how these checks set it. Used by `check_book.py` after a notebo
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -173,7 +174,9 @@ def check_keyboard(page: Page, root: Locator, read_step) -> None:
         page.keyboard.press(key)
         _wait(lambda b=before, c=change: read_step() == b + c,
               f"{key} on the {button} button to change the step")
-    handle = root.locator(".widget-hslider .noUi-handle").first
+    # the step slider, not a parameter slider above it (padding, stride, ...)
+    step_label = page.locator("label.widget-label", has_text=re.compile(r"^\s*step\s*$"))
+    handle = root.locator(".widget-hslider").filter(has=step_label).locator(".noUi-handle").first
     handle.focus()
     for key, change in (("ArrowRight", 1), ("ArrowLeft", -1)):
         before = read_step()
