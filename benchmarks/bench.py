@@ -15,9 +15,10 @@ send": a Player drawing live sets its step, renders the frame and hands the new
 HTML to its widget. The baseline draws the same grids as a matplotlib figure
 from scratch and renders it to PNG, as a plain notebook animation does. A
 parameter change is `Player.set(...)`: new steps, every frame, the new frame
-stack. A notebook runs from a fresh kernel with nbclient; the kernel's peak
-resident memory is its VmHWM. `total_seconds` is the whole book's run. This is
-a benchmark, not a test: it reports, it never fails on a slow machine.
+stack (for a LiveView: the new picture). A notebook runs from a fresh kernel
+with nbclient; the kernel's peak resident memory is its VmHWM. `total_seconds`
+is the whole book's run. This is a benchmark, not a test: it reports, it never
+fails on a slow machine.
 """
 
 from __future__ import annotations
@@ -138,6 +139,15 @@ def param_change_costs(changes: int) -> dict:
     field = FieldView((9, 9), [{"kernel_size": 3}] * 3)
     times = timings(partial(setattr, field.row, "value"), [i % 3 for i in range(1, changes + 1)])
     results["field view cell (3 layers)"] = {"median": statistics.median(times)}
+    dot = torch.zeros(6, 6)
+    dot[2, 2] = 1
+    views = {"shift view (6x6, right 0..3)": (helpers.shift_view(dot), "right", [0, 1, 2, 3]),
+             "gradient view (4x4, output)": (helpers.gradient_view(X4, 2, stride=1), "output",
+                                             ["every output", "[0, 0]", "[2, 2]"])}
+    for kind, (view, name, values) in views.items():
+        picks = [values[(i + 1) % len(values)] for i in range(changes)]
+        times = timings(lambda v, view=view, name=name: view.set(**{name: v}), picks)
+        results[kind] = {"median": statistics.median(times)}
     return results
 
 
