@@ -5,7 +5,8 @@ until every cell has run, then check that no cell shows an error, that every
 widget the stored notebook shows renders (no text fallback), that every Player
 plays and steps through exactly the frames of its step model with arithmetic
 that adds up, that every parameter control re-renders without an error, and
-that FieldView, SpeedTest and LiveView answer their controls. Screenshots go to
+that FieldView, SpeedTest and LiveView answer their controls, and that clicking
+cells of a DigitPad paints them and changes the prediction it shows. Screenshots go to
 `build/e2e/<notebook>/`. Exit status 1 if anything failed; every failure names
 the notebook, the cell and the widget.
 
@@ -411,8 +412,61 @@ class LiveViewCheck(WidgetCheck):
                           f"{model['message']!r} {context}")
 
 
+class DigitPadCheck(WidgetCheck):
+    """Clicking cells paints them in the kernel, and the prediction shown follows the
+    kernel's after every click; drawing a digit on the cleared grid changes it."""
+
+    STROKES = [(1, c) for c in range(2, 7)] + [(r, 6 - (r - 1) // 2) for r in range(2, 8)]
+
+    def shown(self) -> int | None:
+        return self.root.evaluate("""root => {
+          const answer = root.querySelector('[data-prediction]');
+          return answer ? +answer.dataset.prediction : null; }""")
+
+    def follow_kernel(self, context: str) -> int:
+        """Wait until the page shows the prediction the kernel holds; return it."""
+        seen = {}
+
+        def same() -> bool:
+            seen["page"], seen["kernel"] = self.shown(), self.model()["prediction"]
+            return seen["page"] is not None and seen["page"] == seen["kernel"]
+
+        try:
+            wait_for(same, 15, f"the prediction {context}")
+        except Failure:
+            raise Failure(f"shows the prediction {seen.get('page')} {context}, the kernel's "
+                          f"network says {seen.get('kernel')} "
+                          f"(message {self.model()['message']!r})") from None
+        return seen["page"]
+
+    def click_cell(self, row: int, col: int) -> None:
+        self.root.locator(f"button[title^='row {row}, column {col}:']").click()
+
+    def run(self) -> str:
+        self.root.scroll_into_view_if_needed()
+        shown = [self.follow_kernel("as stored")]
+        self.root.locator("button", has_text="clear").click()
+        wait_for(lambda: not any(map(any, self.model()["image"])), 15,
+                 "clear to empty the grid in the kernel")
+        shown.append(self.follow_kernel("after clear"))
+        for row, col in self.STROKES:
+            self.click_cell(row, col)
+            wait_for(lambda row=row, col=col: self.model()["image"][row][col] == 16, 15,
+                     f"a click on cell ({row}, {col}) to paint it in the kernel")
+            shown.append(self.follow_kernel(f"after painting cell ({row}, {col})"))
+        if len(set(shown[1:])) < 2:
+            raise Failure(f"drawing never changed the prediction shown: {shown}")
+        self.root.locator("button", has_text="eraser").click()
+        row, col = self.STROKES[0]
+        self.click_cell(row, col)
+        wait_for(lambda: self.model()["image"][row][col] == 0, 15, "the eraser")
+        shown.append(self.follow_kernel("after erasing a cell"))
+        return f"painted {len(self.STROKES)} cells and erased one; predictions shown: " + \
+            " ".join(map(str, shown))
+
+
 CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck,
-          "LiveView": LiveViewCheck}
+          "LiveView": LiveViewCheck, "DigitPad": DigitPadCheck}
 
 
 def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,

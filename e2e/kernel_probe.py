@@ -3,9 +3,10 @@
 The browser shows what the widgets drew; the kernel holds the step model they
 drew it from. `KernelProbe` runs `DESCRIBE` in the notebook's own kernel (a
 second client on the same kernel, as a console attached to a notebook is) and
-returns, for every live Player, FieldView, SpeedTest and LiveView, its kind, its
-repr, its controls and, for a Player, the value and output position of every
-step (for a LiveView, the values its picture is drawn for and its message).
+returns, for every live Player, FieldView, SpeedTest, LiveView and DigitPad, its
+kind, its repr, its controls and, for a Player, the value and output position
+of every step (for a LiveView, the values its picture is drawn for and its
+message; for a DigitPad, the drawing and the network's prediction).
 It also gives each such widget a DOM class `e2e-<model id>`, so the browser
 test can find it on the page.
 """
@@ -23,6 +24,7 @@ def __e2e_describe():
     import json
     import ipywidgets
     from ipywidgets.widgets.widget import _instances
+    from helpers.drawing import DigitPad
     from helpers.widgets import FieldView, LiveView, Player, SpeedTest
 
     def control(name, widget):
@@ -34,7 +36,7 @@ def __e2e_describe():
 
     found = {}
     for widget in list(_instances.values()):
-        if not isinstance(widget, (Player, FieldView, SpeedTest, LiveView)) \
+        if not isinstance(widget, (Player, FieldView, SpeedTest, LiveView, DigitPad)) \
                 or widget.comm is None:
             continue
         tag = f"e2e-{widget.model_id}"
@@ -55,6 +57,10 @@ def __e2e_describe():
         elif isinstance(widget, LiveView):
             info["controls"] = [control(n, c) for n, c in widget.controls.items()]
             info["message"], info["key"] = widget.message, widget.key
+        elif isinstance(widget, DigitPad):
+            info["prediction"] = widget.prediction
+            info["message"] = widget.message
+            info["image"] = widget.image.tolist()
         found[tag] = info
     return json.dumps(found)
 '''

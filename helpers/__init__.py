@@ -3,12 +3,26 @@
 from . import (
     exercises_ch1,  # noqa: F401 (registers chapter 1's exercises)
     exercises_ch5,  # noqa: F401 (registers chapter 5's exercises)
+    exercises_ch6,  # noqa: F401 (registers chapter 6's exercises)
 )
-from .digits import accuracy, feature_maps, layer_table, train
+from .digits import (
+    accuracy,
+    feature_maps,
+    layer_table,
+    load_digits,
+    stratified_split,
+    train,
+)
 from .drawing import DigitPad, TrainingProgress
 from .exercises import check
 from .fields import receptive_field
-from .images import sample_photo, show_images
+from .images import (
+    sample_photo,
+    show_confusion,
+    show_digits,
+    show_feature_maps,
+    show_images,
+)
 from .matrix import conv_matrix, conv_matrix_index, show_conv_matrix
 from .ops import (
     comp_conv2d,
@@ -65,6 +79,7 @@ __all__ = [
     "feature_maps",
     "gradient_view",
     "layer_table",
+    "load_digits",
     "median_ms",
     "pixel_player",
     "pool2d",
@@ -78,6 +93,10 @@ __all__ = [
     "shift2d",
     "shift_view",
     "show_conv_matrix",
+    "show_confusion",
+    "show_digits",
+    "show_feature_maps",
     "show_images",
+    "stratified_split",
     "train",
 ]

@@ -49,7 +49,8 @@ class DigitPad(widgets.VBox):
         self.image = torch.zeros(SIZE, SIZE)
         self.probabilities: torch.Tensor | None = None
         self.message = ""
-        square = widgets.Layout(width="36px", height="36px", margin="1px", padding="0")
+        square = widgets.Layout(width="36px", height="36px", margin="1px", padding="0",
+                                border="1px solid #9a9a9a")
         self.cells = [[widgets.Button(tooltip=f"row {r}, column {c}", layout=square,
                                       style=widgets.ButtonStyle(button_color=shade(0, INK, False)))
                        for c in range(SIZE)] for r in range(SIZE)]

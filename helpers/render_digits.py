@@ -82,6 +82,7 @@ def maps_frame(maps: list[tuple[str, torch.Tensor]], *, width: int = 40) -> str:
 
 
 MAPS_STYLE = ("<style>.cbk-maps-row{display:flex;align-items:center;gap:10px;margin:4px 0}"
+              ".cbk .cbk-maps-row svg{margin:0}"
               ".cbk-maps-name{width:150px;font-size:14px;text-align:right}</style>")
 
 

@@ -3,6 +3,7 @@ maps, and the drawing pad and progress display driven without a browser."""
 
 import re
 
+import matplotlib.pyplot as plt
 import pytest
 import torch
 from sklearn.datasets import load_digits
@@ -10,7 +11,7 @@ from torch import nn
 
 import helpers
 from helpers import render_digits
-from helpers.digits import accuracy, feature_maps, layer_table, train
+from helpers.digits import accuracy, feature_maps, layer_table, lenet, train
 from helpers.drawing import DigitPad, TrainingProgress
 
 
@@ -21,12 +22,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-def lenet(activation=nn.ReLU, pool=nn.MaxPool2d):
-    return nn.Sequential(nn.Conv2d(1, 6, 3, padding=1), activation(), pool(2),
-                         nn.Conv2d(6, 16, 3, padding=1), activation(), pool(2),
-                         nn.Flatten(), nn.Linear(64, 32), activation(), nn.Linear(32, 10))
 
 
 NETWORKS = {
@@ -90,6 +85,7 @@ def blobs(n=128, seed=0):
     X = torch.rand(n, 1, 8, 8, generator=g) * 0.5
     X[y == 0, :, :4] += 1
     X[y == 1, :, 4:] += 1
+    X = (X - X.mean()) / X.std()
     return X, y
 
 
@@ -100,9 +96,10 @@ def test_training_is_seeded_and_learns():
         torch.manual_seed(0)
         net = lenet()
         calls = []
-        losses = train(net, X, y, epochs=3, progress=lambda *args, calls=calls: calls.append(args))
+        losses = train(net, X, y, epochs=8,
+                       progress=lambda *args, calls=calls: calls.append(args))
         runs.append(losses)
-        assert [e for e, _ in calls] == [1, 2, 3]
+        assert [e for e, _ in calls] == list(range(1, 9))
         assert [loss for _, loss in calls] == losses.tolist()
     assert torch.equal(runs[0], runs[1])
     assert runs[0][-1] < runs[0][0]
@@ -116,6 +113,41 @@ def test_feature_maps_follow_the_layer_table():
     assert [name for name, _ in maps] == [row.name for row in layer_table(net, (1, 8, 8))]
     assert [tuple(m.shape) for _, m in maps] == [row.shape for row in layer_table(net, (1, 8, 8))]
     assert torch.allclose(maps[-1][1], net(x[None])[0])
+
+
+def test_the_digits_are_scikit_learns():
+    images, labels = helpers.load_digits()
+    digits = load_digits()
+    assert torch.equal(images, torch.tensor(digits.images, dtype=torch.float32))
+    assert torch.equal(labels, torch.tensor(digits.target))
+
+
+def test_stratified_split_keeps_each_class_share():
+    labels = torch.tensor([0] * 10 + [1] * 7 + [2] * 3)
+    is_test = helpers.stratified_split(labels, 0.3, seed=1)
+    assert torch.bincount(labels[is_test]).tolist() == [3, 2, 1]  # 3, 2.1, 0.9 rounded
+    assert torch.equal(is_test, helpers.stratified_split(labels, 0.3, seed=1))
+    assert not torch.equal(is_test, helpers.stratified_split(labels, 0.3, seed=2))
+    for share in (0, 1, 1.5):
+        with pytest.raises(ValueError, match="test_share must be between 0 and 1"):
+            helpers.stratified_split(labels, share)
+
+
+def test_the_chapters_split_is_normalised_on_the_training_set():
+    X_train, y_train, X_test, y_test = helpers.digits.load_split()
+    assert X_train.shape == (1346, 1, 8, 8) and X_test.shape == (451, 1, 8, 8)
+    assert abs(X_train.mean()) < 1e-4 and abs(X_train.std() - 1) < 1e-4
+    assert len(y_train) + len(y_test) == 1797
+
+
+def test_confusion_figure_writes_every_count():
+    matrix = torch.tensor([[5, 1, 0], [0, 4, 2], [0, 0, 6]])
+    figure = helpers.show_confusion(matrix)
+    texts = sorted(t.get_text() for t in figure.axes[0].texts)
+    assert texts == sorted(["5", "1", "4", "2", "6"])
+    plt.close(figure)
+    with pytest.raises(ValueError, match="must be square"):
+        helpers.show_confusion(torch.zeros(2, 3))
 
 
 # -- the drawing pad -------------------------------------------------------------------
@@ -206,7 +238,7 @@ def test_a_trained_network_reads_a_real_digit_as_it_does_outside_the_pad():
 
     torch.manual_seed(0)
     net = lenet()
-    train(net, normalize(X[:1200]), y[:1200], epochs=3)
+    train(net, normalize(X[:1200]), y[:1200], epochs=10)
     test = {f"digit {i}": X[i, 0] for i in range(1200, 1220)}
     pad = DigitPad(net, normalize, examples=test)
     expected = net(normalize(X[1200:1220])).argmax(1).tolist()
@@ -292,3 +324,33 @@ def test_probability_bars_name_the_most_likely_class():
 def test_the_package_exports_the_chapter_names():
     for name in ("DigitPad", "TrainingProgress", "layer_table", "feature_maps", "train"):
         assert hasattr(helpers, name)
+
+
+def test_feature_map_figure_draws_every_layer_at_one_scale():
+    net = lenet()
+    maps = feature_maps(net, torch.rand(1, 8, 8))
+    figure = helpers.show_feature_maps(maps)
+    ax, = figure.axes
+    titles = [t.get_text() for t in ax.texts]
+    assert titles[:3] == ["Conv2d(1, 6, 3x3): 6x8x8", "ReLU: 6x8x8", "MaxPool2d(2): 6x4x4"]
+    assert len(titles) == len(maps)
+    tiles = ax.images
+    assert len(tiles) == 6 + 6 + 6 + 16 + 16 + 16 + 4  # channels, then one strip a vector
+    sizes = {(round(t.get_extent()[1] - t.get_extent()[0]), t.get_array().shape[1])
+             for t in tiles}
+    assert all(width == cells for width, cells in sizes)  # one cell is one unit everywhere
+    conv, relu = tiles[0], tiles[6]
+    assert conv.get_cmap().name.startswith("PuOr") and conv.norm.vmin == -conv.norm.vmax
+    assert relu.norm.vmin == 0 and relu.get_cmap().name.startswith("gray_r")
+    plt.close(figure)
+
+
+def test_digit_grid_names_every_digit():
+    images = {f"digit {k}": torch.full((8, 8), float(k)) for k in range(13)}
+    figure = helpers.show_digits(images, columns=5)
+    ax, = figure.axes
+    assert [t.get_text() for t in ax.texts] == list(images)
+    assert len(ax.images) == 13 and {t.norm.vmax for t in ax.images} == {4.0, 9.0, 12.0}
+    tops = sorted({t.get_extent()[3] for t in ax.images})
+    assert len(tops) == 3  # three rows of at most five
+    plt.close(figure)

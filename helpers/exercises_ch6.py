@@ -1,0 +1,156 @@
+"""Chapter 6's exercises: parameter counts, a receptive field, a dense network's width,
+and a training recipe that the check trains."""
+
+from __future__ import annotations
+
+import functools
+import numbers
+
+import torch
+from torch import nn
+
+from .digits import accuracy, layer_table, lenet, load_split, train
+from .exercises import Exercise, Form, FormError, Mistake, WholeNumber, register
+from .fields import receptive_field
+
+WINDOW_LAYERS = [nn.Conv2d(1, 6, 3, padding=1), nn.MaxPool2d(2),
+                 nn.Conv2d(6, 16, 3, padding=1), nn.MaxPool2d(2)]
+EPOCHS, TARGET = 20, 0.9
+
+
+def _conv2_parameters() -> int:
+    return sum(p.numel() for p in nn.Conv2d(6, 16, 3, padding=1).parameters())
+
+
+register(Exercise(
+    name="ch6.conv2_parameters",
+    form=WholeNumber(),
+    solution=_conv2_parameters,
+    right=lambda n: n == _conv2_parameters(),
+    praise="16 filters of 6 x 3 x 3 weights, and 16 biases: 880.",
+    hint="Count c_o x c_i x k_h x k_w weights and one bias per output channel.",
+    mistakes=(
+        Mistake(864, "864 counts the weights; each of the 16 output channels also has a bias."),
+        Mistake(160, "Each filter spans all 6 input channels: 6 x 3 x 3 weights per output "
+                     "channel, not 3 x 3.", lambda n: n in (16 * 9, 16 * 9 + 16)),
+    ),
+))
+
+
+def _field_far_from_border() -> set:
+    return receptive_field(32, WINDOW_LAYERS, (3, 3))[0]
+
+
+register(Exercise(
+    name="ch6.pool2_field",
+    form=WholeNumber(),
+    solution=lambda: len(_field_far_from_border()),
+    right=lambda n: n == len(_field_far_from_border()),
+    praise="10 x 10 = 100 pixels: each 3 x 3 convolution adds a cell on every side, each "
+           "2 x 2 pooling doubles the size.",
+    hint="Go back one layer at a time from the pooling cell: how many rows of the layer "
+         "below does it read, and how many do those read?",
+    mistakes=(
+        Mistake(10, "10 is the width of the field; how many pixels is that?"),
+        Mistake(49, "49 is what a corner cell sees on the 8 x 8 digits, where the field runs "
+                    "into the padding; far from the border nothing is cut off.",
+                lambda n: n == len(receptive_field(8, WINDOW_LAYERS, (0, 0))[0])),
+    ),
+))
+
+
+def _dense_parameters(width: int) -> int:
+    net = nn.Sequential(nn.Flatten(), nn.Linear(64, width), nn.ReLU(), nn.Linear(width, 10))
+    return layer_table(net, (1, 8, 8)).total
+
+
+def _closest_width() -> int:
+    target = layer_table(lenet(), (1, 8, 8)).total
+    return min(range(1, 200), key=lambda h: abs(_dense_parameters(h) - target))
+
+
+register(Exercise(
+    name="ch6.dense_width",
+    form=WholeNumber(),
+    solution=_closest_width,
+    right=lambda n: n == _closest_width(),
+    praise="64 -> 45 -> 10 has 3,385 parameters, 35 over LeNet's 3,350; 44 would be 40 under.",
+    hint="Write the parameter count as a function of the width h (weights and biases of "
+         "both layers) and set it equal to 3,350.",
+    mistakes=(
+        Mistake(52, "That sizes the first layer's weights alone (3,350 / 64); its biases and "
+                    "the output layer count too."),
+        Mistake(44, "44 gives 3,310 parameters, 40 short of 3,350: is there a width that "
+                    "comes closer?"),
+    ),
+))
+
+
+RECIPE_KEYS = ("activation", "pooling", "lr", "momentum")
+D2L_RECIPE = {"activation": nn.Sigmoid, "pooling": nn.AvgPool2d, "lr": 0.9, "momentum": 0.0}
+
+
+class Recipe(Form):
+    """A training recipe for the chapter's LeNet: layer classes and two numbers."""
+
+    description = ('a dict such as {"activation": nn.Sigmoid, "pooling": nn.AvgPool2d, '
+                   '"lr": 0.9, "momentum": 0.0}')
+    wrong = ("relu", [nn.ReLU], D2L_RECIPE | {"activation": nn.ReLU()},
+             D2L_RECIPE | {"pooling": nn.Conv2d}, D2L_RECIPE | {"lr": "0.1"},
+             D2L_RECIPE | {"lr": -1}, D2L_RECIPE | {"momentum": 1.0},
+             {"activation": nn.ReLU, "optimizer": "adam"})
+
+    def parse(self, answer) -> tuple:
+        if not isinstance(answer, dict) or set(answer) != set(RECIPE_KEYS):
+            raise FormError(f"Your recipe needs exactly the keys {', '.join(RECIPE_KEYS)}.")
+        for key in ("activation", "pooling"):
+            value = answer[key]
+            if not (isinstance(value, type) and issubclass(value, nn.Module)):
+                raise FormError(f"{key} is {value!r}; give the layer class, such as nn.ReLU "
+                                "(not nn.ReLU()).")
+        if answer["pooling"] not in (nn.AvgPool2d, nn.MaxPool2d):
+            raise FormError("pooling must be nn.AvgPool2d or nn.MaxPool2d.")
+        for key, allowed in (("lr", lambda v: 0 < v <= 10), ("momentum", lambda v: 0 <= v < 1)):
+            value = answer[key]
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+                    not allowed(value):
+                rule = "above 0 and at most 10" if key == "lr" else "from 0 to below 1"
+                raise FormError(f"{key} is {value!r}; give a number {rule}.")
+        return (answer["activation"], answer["pooling"], float(answer["lr"]),
+                float(answer["momentum"]))
+
+
+@functools.lru_cache(maxsize=16)
+def recipe_accuracy(activation, pooling, lr: float, momentum: float) -> float:
+    """Test accuracy of the chapter's LeNet trained with this recipe (seed 0, 20 epochs)."""
+    X_train, y_train, X_test, y_test = load_split()
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        net = lenet(activation, pooling)
+        train(net, X_train, y_train, epochs=EPOCHS, lr=lr, momentum=momentum)
+    return accuracy(net, X_test, y_test)
+
+
+register(Exercise(
+    name="ch6.sigmoid_recipe",
+    form=Recipe(),
+    solution=lambda: {"activation": nn.ReLU, "pooling": nn.MaxPool2d, "lr": 0.1,
+                      "momentum": 0.0},
+    right=lambda recipe: recipe_accuracy(*recipe) >= TARGET,
+    praise=f"It reaches {TARGET} test accuracy within {EPOCHS} epochs.",
+    hint=f"It learns, but stays below {TARGET} test accuracy within {EPOCHS} epochs: try the "
+         "other pooling, or another learning rate.",
+    mistakes=(
+        Mistake(dict(D2L_RECIPE), "That is d2l's recipe as it is; change at least one "
+                                  "ingredient.",
+                lambda recipe: recipe == tuple(D2L_RECIPE.values())),
+        Mistake(D2L_RECIPE | {"lr": 0.1, "momentum": 0.9},
+                "With sigmoids it stays near chance: a sigmoid's slope is at most 1/4, so each "
+                "one shrinks the gradient on its way back. Change the activation.",
+                lambda recipe: recipe[0] is nn.Sigmoid),
+        Mistake(D2L_RECIPE | {"activation": nn.ReLU, "pooling": nn.MaxPool2d},
+                "With ReLU the gradient comes back at full strength, and a learning rate of "
+                "0.9 makes the loss blow up: take smaller steps.",
+                lambda recipe: recipe[0] is nn.ReLU and recipe[2] >= 0.5),
+    ),
+))
