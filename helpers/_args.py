@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from typing import NamedTuple
 
 import torch
 
@@ -68,3 +69,70 @@ def common_dtype(*tensors: torch.Tensor) -> list[torch.Tensor]:
     for t in tensors[1:]:
         dtype = torch.promote_types(dtype, t.dtype)
     return [t.to(dtype) for t in tensors]
+
+
+class Sides(NamedTuple):
+    """Padding on each side, in the order `F.pad` and `nn.ZeroPad2d` take it."""
+
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+    @property
+    def rows(self) -> Pair:
+        """(top, bottom)."""
+        return self.top, self.bottom
+
+    @property
+    def cols(self) -> Pair:
+        """(left, right)."""
+        return self.left, self.right
+
+    def symmetric(self) -> Pair | None:
+        """(rows, cols) per side when top == bottom and left == right, else None."""
+        if self.top == self.bottom and self.left == self.right:
+            return self.top, self.left
+        return None
+
+
+PADDING_FORMS = ("an int, a (rows, cols) pair, a (left, right, top, bottom) 4-tuple, "
+                 "'valid' or 'same'")
+
+
+def as_sides(padding, *, kernel: Pair = (1, 1), dilation: Pair = (1, 1),
+             stride: Pair = (1, 1)) -> Sides:
+    """Padding in any form nn.Conv2d or F.pad takes, as cells on each side.
+
+    'same' pads d(k - 1) cells in all per axis, the odd one at the bottom or the
+    right, as PyTorch does; like nn.Conv2d it refuses a stride above 1.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return Sides(0, 0, 0, 0)
+        if padding != "same":
+            raise ValueError(f"padding must be {PADDING_FORMS}; got the string {padding!r}")
+        if stride != (1, 1):
+            raise ValueError(
+                f"padding='same' is not supported for strided convolutions (stride {stride}): "
+                "PyTorch refuses it too; give the padding as numbers"
+            )
+        (t, b), (left, r) = (_split(dilation[a] * (kernel[a] - 1)) for a in (0, 1))
+        return Sides(left, r, t, b)
+    if isinstance(padding, torch.Tensor):
+        padding = padding.tolist()
+    if isinstance(padding, (list, tuple)) and len(padding) == 4:
+        sides = Sides(*(_as_int(v, "padding") for v in padding))
+        if min(sides) < 0:
+            raise ValueError(f"padding must be 0 or more on every side, got {padding!r}")
+        return sides
+    if isinstance(padding, (list, tuple)) and len(padding) != 2:
+        raise ValueError(f"padding must be {PADDING_FORMS}; got {len(padding)} values: "
+                         f"{padding!r}")
+    p_h, p_w = as_pair(padding, "padding", minimum=0)
+    return Sides(p_w, p_w, p_h, p_h)
+
+
+def _split(total: int) -> Pair:
+    """(before, after) halves of `total`, the odd cell after."""
+    return total // 2, total - total // 2

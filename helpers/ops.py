@@ -12,40 +12,46 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._args import Pair, as_pair, as_tensor, common_dtype
+from ._args import Pair, Sides, as_pair, as_sides, as_tensor, common_dtype
 
 POOL_MODES = ("max", "avg")
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def conv_output_shape(input_size, kernel_size, *, padding=0, stride=1, dilation=1) -> Pair:
     """Output (height, width) of a window sliding over an input.
 
-    Per axis: floor((n + 2p - d(k - 1) - 1) / s) + 1, with p the padding on each side.
+    Per axis: floor((n + p_before + p_after - d(k - 1) - 1) / s) + 1, which is
+    floor((n + 2p - d(k - 1) - 1) / s) + 1 with the same padding p on each side.
+    `padding` takes every form `corr2d` does (int, pair, 4-tuple, 'valid', 'same').
     """
     n = as_pair(input_size, "input_size", minimum=1)
     k = as_pair(kernel_size, "kernel_size", minimum=1)
-    p = as_pair(padding, "padding", minimum=0)
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
-    _check_fit(n, k, p, d, "kernel")
-    return tuple((n[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) // s[a] + 1 for a in (0, 1))
+    sides = as_sides(padding, kernel=k, dilation=d, stride=s)
+    _check_fit(n, k, sides, d, "kernel")
+    room = (n[0] + sides.top + sides.bottom, n[1] + sides.left + sides.right)
+    return tuple((room[a] - d[a] * (k[a] - 1) - 1) // s[a] + 1 for a in (0, 1))
 
 
-def _check_fit(n: Pair, k: Pair, p: Pair, d: Pair, what: str) -> None:
+def _check_fit(n: Pair, k: Pair, sides: Sides, d: Pair, what: str) -> None:
     """Raise if the window (`what`: "kernel" or "pool window") has no position on the input.
 
     The message speaks of padding only when there is some on the axis that is too small.
     """
-    for axis, name in ((0, "rows"), (1, "columns")):
+    for axis, name, (before, after) in ((0, "rows", sides.rows), (1, "columns", sides.cols)):
         span = d[axis] * (k[axis] - 1) + 1
-        room = n[axis] + 2 * p[axis]
+        room = n[axis] + before + after
         if span > room:
             window = f"a {k[0]} x {k[1]} {what}"
             if d[axis] > 1:
                 window += f" with dilation {d[axis]} spans {span} {name}, so it"
             has = f"this input has {n[axis]}"
-            if p[axis]:
-                has += f" ({room} with padding {p[axis]} on each side)"
+            if before or after:
+                added = (f"padding {before} on each side" if before == after
+                         else f"padding {before} before and {after} after")
+                has += f" ({room} with {added})"
             raise ValueError(f"{window} needs at least {span} {name}; {has}")
 
 
@@ -53,6 +59,30 @@ def pad2d(X: torch.Tensor, padding, value: float = 0.0) -> torch.Tensor:
     """Add `padding` (per side, int or (rows, cols)) cells of `value` around the last two axes."""
     ph, pw = as_pair(padding, "padding", minimum=0)
     return F.pad(X, (pw, pw, ph, ph), value=value)
+
+
+def pad_sides(X: torch.Tensor, sides: Sides, mode: str = "zeros") -> torch.Tensor:
+    """Pad the last two axes of `X` (`c x h x w`) as `nn.Conv2d(padding_mode=mode)` does.
+
+    Refuses what F.pad refuses: reflect padding must be smaller than the input
+    along its axis, circular padding at most as large (it may wrap around once).
+    """
+    if mode not in PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {', '.join(map(repr, PADDING_MODES))}; "
+                         f"got {mode!r}")
+    if mode == "zeros" or not any(sides):
+        return F.pad(X, tuple(sides))
+    h, w = X.shape[-2:]
+    for name, size, pads in (("rows", h, sides.rows), ("columns", w, sides.cols)):
+        limit, rule = (size - 1, "smaller than") if mode == "reflect" else (size, "at most")
+        if max(pads) > limit:
+            why = ("reflection never repeats the edge cell" if mode == "reflect"
+                   else "it may wrap around the input only once")
+            raise ValueError(
+                f"{mode} padding {max(pads)} is too large for an input of {size} {name}: "
+                f"it must be {rule} the input ({why}; F.pad refuses it too)"
+            )
+    return F.pad(X, tuple(sides), mode=mode)
 
 
 def windows(Xp: torch.Tensor, window: Pair, stride: Pair, dilation: Pair) -> torch.Tensor:
@@ -76,7 +106,7 @@ class Parts(NamedTuple):
     beyond: Pair = (0, 0)  # rows, columns past the padding that ceil-mode windows reach
 
 
-def correlate_parts(X, K, *, padding=0, stride=1, dilation=1) -> Parts:
+def correlate_parts(X, K, *, padding=0, stride=1, dilation=1, padding_mode="zeros") -> Parts:
     """The pieces of a multi-input cross-correlation, for `ops` and `steps` alike.
 
     X is `c_i x h x w`, K is `c_i x k_h x k_w`. The output is `partial.sum(0)`.
@@ -89,40 +119,49 @@ def correlate_parts(X, K, *, padding=0, stride=1, dilation=1) -> Parts:
             "the kernel needs one k_h x k_w slice per input channel"
         )
     X, K = common_dtype(X, K)
-    p = as_pair(padding, "padding", minimum=0)
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
     k = tuple(K.shape[1:])
-    _check_fit(tuple(X.shape[1:]), k, p, d, "kernel")
-    padded = pad2d(X, p)
+    sides = as_sides(padding, kernel=k, dilation=d, stride=s)
+    _check_fit(tuple(X.shape[1:]), k, sides, d, "kernel")
+    padded = pad_sides(X, sides, padding_mode)
     win = windows(padded, k, s, d)
     products = win * K[:, None, None]
     return Parts(padded, win, products, products.sum((-2, -1)))
 
 
-def corr2d(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+def corr2d(X, K, *, padding=0, stride=1, dilation=1, padding_mode="zeros") -> torch.Tensor:
     """2-D cross-correlation of an `h x w` input with a `k_h x k_w` kernel.
 
-    `padding` is added on each side (as nn.Conv2d takes it); `padding`, `stride`
-    and `dilation` are ints or (rows, cols) pairs. With the defaults this is d2l's corr2d.
+    `padding` is added on each side (as nn.Conv2d takes it): an int, a (rows, cols)
+    pair, a (left, right, top, bottom) 4-tuple as F.pad takes it, 'valid' or 'same'.
+    `padding_mode` is "zeros", "reflect", "replicate" or "circular", as in nn.Conv2d.
+    `stride` and `dilation` are ints or (rows, cols) pairs. With the defaults this is
+    d2l's corr2d.
     """
     X = as_tensor(X, "X", ndim=2, layout="height, width; use corr2d_multi_in for channels")
     K = as_tensor(K, "K", ndim=2, layout="k_h, k_w")
-    return corr2d_multi_in(X[None], K[None], padding=padding, stride=stride, dilation=dilation)
+    return corr2d_multi_in(X[None], K[None], padding=padding, stride=stride, dilation=dilation,
+                           padding_mode=padding_mode)
 
 
-def corr2d_multi_in(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+def corr2d_multi_in(X, K, *, padding=0, stride=1, dilation=1,
+                    padding_mode="zeros") -> torch.Tensor:
     """Cross-correlate each of the `c_i` input channels with its kernel slice and sum."""
-    parts = correlate_parts(X, K, padding=padding, stride=stride, dilation=dilation)
+    parts = correlate_parts(X, K, padding=padding, stride=stride, dilation=dilation,
+                            padding_mode=padding_mode)
     return parts.partial.sum(0)
 
 
-def corr2d_multi_in_out(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+def corr2d_multi_in_out(X, K, *, padding=0, stride=1, dilation=1,
+                        padding_mode="zeros") -> torch.Tensor:
     """One `corr2d_multi_in` per output channel: K is `c_o x c_i x k_h x k_w`."""
     K = as_tensor(K, "K", ndim=4, layout="c_o, c_i, k_h, k_w")
-    return torch.stack(
-        [corr2d_multi_in(X, k, padding=padding, stride=stride, dilation=dilation) for k in K]
-    )
+    return torch.stack([
+        corr2d_multi_in(X, k, padding=padding, stride=stride, dilation=dilation,
+                        padding_mode=padding_mode)
+        for k in K
+    ])
 
 
 def corr2d_multi_in_out_1x1(X, K) -> torch.Tensor:
@@ -158,7 +197,7 @@ def pool_output_shape(input_size, pool_size, *, padding=0, stride=1, ceil_mode=F
             )
     shape = tuple(_pool_size_1d(n[a], k[a], p[a], s[a], ceil_mode) for a in (0, 1))
     if min(shape) < 1:  # only a window larger than the padded input leaves no output
-        _check_fit(n, k, p, (1, 1), "pool window")
+        _check_fit(n, k, Sides(p[1], p[1], p[0], p[0]), (1, 1), "pool window")
     return shape
 
 
@@ -234,21 +273,23 @@ def pool2d(X, pool_size, mode="max", *, padding=0, stride=1, ceil_mode=False,
 
 
 def comp_conv2d(conv2d: nn.Conv2d, X) -> torch.Tensor:
-    """Run a one-channel `nn.Conv2d` on a 2-D input and drop the batch and channel axes."""
+    """Run a one-channel `nn.Conv2d` on a 2-D input and drop the batch and channel axes.
+
+    A lazy layer (`nn.LazyConv2d`) learns its one input channel from this call, as in d2l.
+    """
     if not isinstance(conv2d, nn.Conv2d):
         raise ValueError(f"conv2d must be a torch.nn.Conv2d, got {type(conv2d).__name__}")
-    if conv2d.in_channels != 1 or conv2d.out_channels != 1:
+    lazy = isinstance(conv2d, nn.modules.lazy.LazyModuleMixin) and conv2d.has_uninitialized_params()
+    if conv2d.out_channels != 1 or (conv2d.in_channels != 1 and not lazy):
         raise ValueError(
             "comp_conv2d takes a layer with one input and one output channel, got "
             f"in_channels={conv2d.in_channels}, out_channels={conv2d.out_channels}"
         )
-    X = as_tensor(X, "X", ndim=2, layout="height, width").to(conv2d.weight.dtype)
-    padding = 0 if conv2d.padding == "valid" else conv2d.padding
-    if padding != "same":
-        conv_output_shape(
-            tuple(X.shape), conv2d.kernel_size,
-            padding=padding, stride=conv2d.stride, dilation=conv2d.dilation,
-        )
+    X = as_tensor(X, "X", ndim=2, layout="height, width")
+    if not lazy:
+        X = X.to(conv2d.weight.dtype)
+    conv_output_shape(tuple(X.shape), conv2d.kernel_size, padding=conv2d.padding,
+                      stride=conv2d.stride, dilation=conv2d.dilation)
     try:
         Y = conv2d(X.reshape((1, 1) + X.shape))
     except RuntimeError as error:  # e.g. circular padding wider than the input

@@ -15,8 +15,9 @@ from .steps import Step, StepSequence
 
 CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
 # CSS px of a player that are not grids (JupyterLab's bars, the controls, title, captions,
-# arithmetic): a frame's grids shrink so that the whole player fits the window's height.
-FIT_RESERVE = 390
+# arithmetic, output-size formula, PyTorch call): a frame's grids shrink so that the whole
+# player fits the window's height.
+FIT_RESERVE = 470
 CAPTION = 26  # px a caption line takes under a grid
 MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
 MINUS = "\u2212"
@@ -71,6 +72,13 @@ STYLE = """<style>
 .cbk svg .drop-l{fill:#a04000;font-size:13px;font-weight:600}
 .cbk-note{font-size:15px;color:var(--cbk-fg);margin-top:4px}
 .cbk .pool{fill:none;stroke:#111;stroke-width:3}
+.cbk .hatch{stroke:#CC79A7;stroke-width:2.5;fill:none}
+.cbk-shape{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:16px;margin-top:6px;
+ overflow-wrap:anywhere}
+.cbk-code{font-size:16px;margin-top:4px}
+.cbk-code code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:15px;
+ padding:2px 6px;background:var(--cbk-panel);border-left:4px solid var(--cbk-rule);
+ user-select:all;overflow-wrap:anywhere}
 </style>"""
 
 
@@ -126,6 +134,17 @@ class _Grid:
         parts.append(overlay + "</svg>")
         return "".join(parts)
 
+    def hatch(self, cells) -> str:
+        """Diagonal strokes over `cells` (one SVG path), e.g. to mark cells no window reads."""
+        n, q = self._cell, self._cell // 4
+        strokes = []
+        for r, c in cells:
+            x, y = self._left + c * n, self._top + r * n
+            strokes.append(f"M{x} {y + q}L{x + q} {y}M{x} {y + n - q}L{x + n - q} {y}"
+                           f"M{x + q} {y + n}L{x + n} {y + q}"
+                           f"M{x + n - q} {y + n}L{x + n} {y + n - q}")
+        return f'<path class="hatch" d="{"".join(strokes)}"/>' if strokes else ""
+
     def outline(self, top_left, size, label: str = "", cls: str = "drop") -> str:
         """An outline of class `cls` around `size` (rows, cols) cells from `top_left`,
         with an optional label inside."""
@@ -154,6 +173,12 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
 
 
+def code_line(code: str) -> str:
+    """The PyTorch call that computes what an animation shows, to copy into a cell."""
+    return (f'<div class="cbk"><div class="cbk-code">In PyTorch: '
+            f"<code>{html.escape(code)}</code></div></div>")
+
+
 def message_frame(text: str, *, title: str = "") -> str:
     """What a widget shows in place of a frame when a setting is impossible."""
     head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
@@ -173,7 +198,7 @@ class FrameRenderer:
                 f"the input is too large to animate: {c} x {height} x {width} cells with padding "
                 f"(at most {MAX_CELLS} are drawn); animate a crop such as X[:12, :12]"
             )
-        (p_h, p_w), (n_h, n_w) = steps.padding, steps.input_shape[-2:]
+        (p_h, p_w), (n_h, n_w) = (steps.padding.top, steps.padding.left), steps.input_shape[-2:]
         rows = [str(r - p_h) if 0 <= r - p_h < n_h else "" for r in range(height)]
         cols = [str(j - p_w) if 0 <= j - p_w < n_w else "" for j in range(width)]
         # cells past the padding (ceil-mode pooling) are drawn empty
@@ -198,6 +223,8 @@ class FrameRenderer:
                 self._kernels.append(grid.svg([["k"] * k_w for _ in range(k_h)]))
         self._captions = self._make_captions()
         self._fit = _fit_style(self._height())
+        self._hatch = self._inputs[0].hatch(steps.uncovered)
+        self._shape = shape_lines(steps) + uncovered_note(steps)
 
     def _height(self) -> int:
         """Height in px of the grids' composition at full size, captions included: the
@@ -209,7 +236,9 @@ class FrameRenderer:
     def _make_captions(self) -> dict[str, str]:
         s = self.steps
         shape = "\u00d7".join(map(str, s.input_shape[-2:]))
-        pad = f", padding {_pair(s.padding)}" if any(s.padding) else ""
+        pad = f", padding {padding_text(s.padding)}" if any(s.padding) else ""
+        if s.padding_mode != "zeros":
+            pad += f" ({s.padding_mode})"
         m_h, m_w = s.output.shape[-2:]
         caps = {"input": f"input {shape}{pad}", "output": f"output {m_h}\u00d7{m_w}"}
         k_h, k_w = s.window
@@ -246,10 +275,11 @@ class FrameRenderer:
             classes[r][c] = self._window_class(step, n)
         if self.steps.kernel is None:  # pooling: the window is on one channel
             inputs = [grid.svg(classes if ch == step.channel else self._base,
-                               overlay=self._dropped(grid, step) if ch == step.channel else "")
+                               overlay=self._hatch + (self._dropped(grid, step)
+                                                      if ch == step.channel else ""))
                       for ch, grid in enumerate(self._inputs)]
         else:
-            inputs = [grid.svg(classes) for grid in self._inputs]
+            inputs = [grid.svg(classes, overlay=self._hatch) for grid in self._inputs]
         m_h, m_w = self.steps.output.shape[-2:]
         outputs = []
         for ch, grid in enumerate(self._outputs):
@@ -303,7 +333,7 @@ class FrameRenderer:
             rows.append(row + "</div>")
         return (f'<div class="cbk-row"><div class="cbk-col">{"".join(rows)}</div>'
                 f'<div class="cbk-op">=</div>{out_fig}</div>'
-                f'<div class="cbk-math">{_conv_math(step)}</div>')
+                f'{self._shape}<div class="cbk-math">{_conv_math(step)}</div>')
 
     def _pool_body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
         """One row per channel (input, window, output), the step's arithmetic and notes."""
@@ -316,7 +346,7 @@ class FrameRenderer:
                         f'{_figure(out, label + caps["output"])}</div>')
         prefix = f"channel {step.channel}: " if many else ""
         notes = "".join(f'<div class="cbk-note">{n}</div>' for n in self._pool_notes(step))
-        return (f'<div class="cbk-col">{"".join(rows)}</div>'
+        return (f'<div class="cbk-col">{"".join(rows)}</div>{self._shape}'
                 f'<div class="cbk-math"><div>{prefix}{_pool_math(self.steps.op, step)}</div>'
                 f"</div>{notes}")
 
@@ -366,6 +396,72 @@ def _arrow(label: str, symbol: str = "\u2192") -> str:
 
 def _pair(p) -> str:
     return str(p[0]) if p[0] == p[1] else f"({p[0]}, {p[1]})"
+
+
+def padding_text(sides) -> str:
+    """Per-side padding as a reader writes it: 1, (2, 1), or left/right/top/bottom."""
+    pair = sides.symmetric()
+    if pair:
+        return _pair(pair)
+    return (f"left {sides.left}, right {sides.right}, top {sides.top}, "
+            f"bottom {sides.bottom}")
+
+
+def shape_lines(steps: StepSequence) -> str:
+    """The output-size formula per axis with this sequence's numbers filled in."""
+    lo, hi = ("\u2308", "\u2309") if steps.ceil_mode else ("\u230a", "\u230b")
+    lines = []
+    for axis, name, (before, after) in ((0, "rows", steps.padding.rows),
+                                        (1, "columns", steps.padding.cols)):
+        n, k, m = steps.input_shape[-2 + axis], steps.window[axis], steps.output.shape[-2 + axis]
+        s, d = steps.stride[axis], steps.dilation[axis]
+        span = f"{k}" if d == 1 else f"({d}\u00d7({k} {MINUS} 1) + 1)"
+        inner = f"{n} + {before} + {after} {MINUS} {span}"
+        expr = f"({inner}) + 1" if s == 1 else f"{lo}({inner}) / {s}{hi} + 1"
+        room = n + before + after - (d * (k - 1) + 1)
+        if s > 1 and steps.ceil_mode and -(-room // s) + 1 != m:
+            expr += f" {MINUS} 1 (the last window would start in the padding)"
+        lines.append(f"{name}: {expr} = {m}")
+    rule = (f"{lo}(n + p<sub>before</sub> + p<sub>after</sub> {MINUS} k) / s{hi} + 1, "
+            "padding counted per side as PyTorch counts it")
+    if steps.dilation != (1, 1):
+        rule += f"; dilated, k spans d(k {MINUS} 1) + 1 cells"
+    both = " \u00b7 ".join(lines)
+    return f'<div class="cbk-shape"><div>output size per axis: {rule}</div><div>{both}</div></div>'
+
+
+def uncovered_note(steps: StepSequence) -> str:
+    """In words: which rows and columns of the (padded) input no window reads, and why."""
+    if not steps.uncovered:
+        return ""
+    height = steps.pad_mask.shape[0] - steps.beyond[0]
+    width = steps.pad_mask.shape[1] - steps.beyond[1]
+    read_rows = {r for step in steps for r, _ in step.cells}
+    read_cols = {c for step in steps for _, c in step.cells}
+    never_rows = [r for r in range(height) if r not in read_rows]
+    never_cols = [c for c in range(width) if c not in read_cols]
+    parts = [_lines_text("row", never_rows, steps.padding.top, steps.input_shape[-2]),
+             _lines_text("column", never_cols, steps.padding.left, steps.input_shape[-1])]
+    why = []
+    if any(r > max(read_rows) for r in never_rows) or any(c > max(read_cols) for c in never_cols):
+        why.append("the last window ends before the edge, and the floor in the formula "
+                   "drops what is left")
+    if any(r < max(read_rows) for r in never_rows) or any(c < max(read_cols) for c in never_cols):
+        gap = "taps of the dilated kernel" if steps.dilation != (1, 1) else "windows"
+        why.append(f"some fall between the {gap}")
+    return (f'<div class="cbk-note">Never read by any window (hatched): '
+            f'{" and ".join(p for p in parts if p)}; {"; ".join(why)}.</div>')
+
+
+def _lines_text(name: str, lines, before: int, size: int) -> str:
+    data = [str(i - before) for i in lines if 0 <= i - before < size]
+    pads = len(lines) - len(data)
+    words = []
+    if data:
+        words.append(f"input {name}{'s' if len(data) > 1 else ''} {', '.join(data)}")
+    if pads:
+        words.append(f"{pads} padding {name}{'s' if pads > 1 else ''}")
+    return " and ".join(words)
 
 
 def _term(text: str, pad: bool) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from ._args import Pair, as_pair, as_tensor
+from ._args import Pair, Sides, as_pair, as_sides, as_tensor
 from .ops import Parts, correlate_parts, pool_parts
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -58,7 +58,11 @@ class StepSequence(Sequence):
     (`c x m_h x m_w` when pooling a `c x h x w` input). In ceil mode `padded` also holds the
     `beyond` rows and columns past the padding that windows reach (filled like
     padding, never counted), and `dropped` gives the start (padded coordinates)
-    of the window ceil mode drops along rows and along columns, or None.
+    of the window ceil mode drops along rows and along columns, or None. `padding`
+    is per side, `(left, right, top, bottom)`, filled as `padding_mode` says.
+    `code` is one line of PyTorch, in the names `torch`, `F`, `X` and `K` (the
+    input and kernel as given), that computes `output`. `uncovered` lists the
+    cells of the padded input that no window covers, row-major.
     """
 
     op: str
@@ -67,7 +71,7 @@ class StepSequence(Sequence):
     pad_mask: torch.Tensor
     kernel: torch.Tensor | None
     window: Pair
-    padding: Pair
+    padding: Sides
     stride: Pair
     dilation: Pair
     bias: float
@@ -78,6 +82,9 @@ class StepSequence(Sequence):
     count_include_pad: bool = True
     beyond: Pair = (0, 0)
     dropped: tuple[int | None, int | None] = (None, None)
+    padding_mode: str = "zeros"
+    code: str = ""
+    uncovered: tuple[Pair, ...] = ()
 
     def __len__(self) -> int:
         return len(self.records)
@@ -88,23 +95,29 @@ class StepSequence(Sequence):
     def __repr__(self) -> str:
         shape = "x".join(map(str, self.input_shape))
         what = "kernel" if self.kernel is not None else "window"
-        options = ", ceil_mode" if self.ceil_mode else ""
+        padding = self.padding.symmetric() or tuple(self.padding)
+        mode = f" {self.padding_mode}" if self.padding_mode != "zeros" else ""
+        options = f", dilation {self.dilation}" if self.dilation != (1, 1) else ""
+        options += ", ceil_mode" if self.ceil_mode else ""
         if self.op == "avg pool" and not self.count_include_pad:
             options += ", count_include_pad=False"
         return (
             f"StepSequence({self.op}, input {shape}, {what} {self.window[0]}x{self.window[1]}, "
-            f"padding {self.padding}, stride {self.stride}{options}, {len(self)} steps)"
+            f"padding {padding}{mode}, stride {self.stride}{options}, {len(self)} steps)"
         )
 
 
-def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False) -> StepSequence:
+def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False,
+                 padding_mode="zeros") -> StepSequence:
     """Steps of `corr2d` (X `h x w`, K `k_h x k_w`) or of `corr2d_multi_in`
-    (X `c_i x h x w`, K `c_i x k_h x k_w`), plus a scalar `bias`.
+    (X `c_i x h x w`, K `c_i x k_h x k_w`), plus a scalar `bias`. `padding` and
+    `padding_mode` take what `corr2d` takes.
 
     With `flip=True`, the steps of a true convolution: the kernel turned 180 degrees
     slides over the input. Each record then lists the weights in K's own order and
     the window's cells from its last to its first, the pairs the convolution multiplies.
     """
+    given = X, K
     X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
     K = as_tensor(K, "K", ndim=X.dim(), layout="k_h, k_w, with one slice per channel of X")
     bias = _as_bias(bias)
@@ -114,7 +127,8 @@ def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False)
     K3 = K3.detach()
     laid = K3.flip(-2, -1) if flip else K3  # the kernel as it lies over the window
     with torch.no_grad():
-        parts = correlate_parts(X3, laid, padding=padding, stride=stride, dilation=dilation)
+        parts = correlate_parts(X3, laid, padding=padding, stride=stride, dilation=dilation,
+                                padding_mode=padding_mode)
         output = parts.partial.sum(0) + bias
     if flip:  # read each window backwards, so that cell n meets K's weight n
         parts = parts._replace(windows=parts.windows.flip(-2, -1),
@@ -123,8 +137,17 @@ def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False)
     weights = tuple(tuple(row) for row in K3.reshape(c, -1).tolist())
     sums = parts.partial.permute(1, 2, 0).tolist()
     products = _per_position(parts.products)
+    sides = as_sides(padding, kernel=tuple(K.shape[-2:]),
+                     dilation=as_pair(dilation, "dilation", minimum=1),
+                     stride=as_pair(stride, "stride", minimum=1))
+    k_name = _name("K", given[1])
+    code = conv_code(
+        _name("X", given[0]), f"{k_name}.flip(-2, -1)" if flip else k_name,
+        unbatched=X.dim() == 2, padding=padding, sides=sides, padding_mode=padding_mode,
+        stride=stride, dilation=dilation, bias=bias,
+    )
     return _sequence(
-        "convolution" if flip else "corr2d", X, parts, output, padding, stride, dilation, bias,
+        "convolution" if flip else "corr2d", X, parts, output, sides, stride, dilation, bias,
         laid,
         lambda i, j: {
             "weights": weights,
@@ -132,7 +155,7 @@ def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False)
             "partial_sums": tuple(sums[i][j]),
             "bias": bias,
         },
-        flip=flip,
+        flip=flip, padding_mode=padding_mode, code=code,
     )
 
 
@@ -143,6 +166,7 @@ def pool2d_steps(X, pool_size, *, mode="max", padding=0, stride=1, ceil_mode=Fal
     Max pooling's padding holds -inf; average pooling's holds zeros, and each
     record's `divisor` is what PyTorch divides that window's sum by.
     """
+    given = X
     X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
     X3 = X if X.dim() == 3 else X[None]
     with torch.no_grad():
@@ -181,10 +205,16 @@ def pool2d_steps(X, pool_size, *, mode="max", padding=0, stride=1, ceil_mode=Fal
                     divisor=None if divisors is None else divisors[i][j],
                 ))
     output = parts.partial if X.dim() == 3 else parts.partial[0]
+    options = {"ceil_mode": True} if ceil_mode else {}
+    if mode == "avg" and not count_include_pad:
+        options["count_include_pad"] = False
+    code = pool_code(mode, _name("X", given), k, padding, stride, unbatched=X.dim() == 2,
+                     **options)
     return StepSequence(
-        f"{mode} pool", tuple(X.shape), padded, pad_mask, None, k, p, s, (1, 1), 0.0,
-        output, tuple(records), ceil_mode=ceil_mode, count_include_pad=count_include_pad,
-        beyond=beyond, dropped=dropped,
+        f"{mode} pool", tuple(X.shape), padded, pad_mask, None, k, Sides(p[1], p[1], p[0], p[0]),
+        s, (1, 1), 0.0, output, tuple(records), ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad, beyond=beyond, dropped=dropped, code=code,
+        uncovered=_uncovered(records, room),
     )
 
 
@@ -192,6 +222,64 @@ def _dropped_start(room: int, k: int, s: int, m: int) -> int | None:
     """Where the window after the last one would start, if ceil mode dropped it."""
     naive = -(-(room - k) // s) + 1  # the ceiling formula, before PyTorch's correction
     return (naive - 1) * s if naive > m else None
+
+
+def _uncovered(records, room: Pair) -> tuple[Pair, ...]:
+    """The cells of the padded input (`room` rows and columns) that no record covers."""
+    covered = {cell for record in records for cell in record.cells}
+    return tuple((r, c) for r in range(room[0]) for c in range(room[1]) if (r, c) not in covered)
+
+
+# -- the PyTorch call behind a sequence -------------------------------------------
+
+
+def _name(name: str, given) -> str:
+    """How the code refers to an argument: as given, made a float tensor when needed."""
+    if isinstance(given, torch.Tensor):
+        return name if given.is_floating_point() else f"{name}.float()"
+    return f"torch.tensor({name}, dtype=torch.get_default_dtype())"
+
+
+def _arg(value) -> str:
+    """An int, or a (rows, cols) pair when the two differ."""
+    pair = as_pair(value, "", minimum=0)
+    return str(pair[0]) if pair[0] == pair[1] else str(pair)
+
+
+def call(function: str, *args: str, **options) -> str:
+    """`function(args..., key=value...)`, leaving out options that are None."""
+    words = list(args) + [f"{key}={value}" for key, value in options.items() if value is not None]
+    return f"{function}({', '.join(words)})"
+
+
+def conv_code(x: str, k: str, *, unbatched: bool, padding, sides: Sides, padding_mode: str,
+              stride, dilation, bias: float) -> str:
+    """`F.conv2d` on `x` (`h x w` when `unbatched`, else `c x h x w`) and kernel `k`."""
+    lead = "[None, None]" if unbatched else "[None]"
+    x, k = f"{x}{lead}", f"{k}{lead}"
+    if padding == "same" and padding_mode == "zeros" and sides.symmetric():
+        pad = "'same'"
+    elif padding_mode == "zeros" and sides.symmetric():
+        pad = None if not any(sides) else _arg(sides.symmetric())
+    else:  # F.conv2d pads with zeros, the same on both sides: anything else goes to F.pad
+        mode = None if padding_mode == "zeros" else repr(padding_mode)
+        x, pad = call("F.pad", x, str(tuple(sides)), mode=mode), None
+    b = f"torch.tensor([{bias!r}])" if bias else None
+    stride, dilation = _arg(stride), _arg(dilation)
+    return call("F.conv2d", x, k, bias=b, padding=pad, stride=None if stride == "1" else stride,
+                dilation=None if dilation == "1" else dilation) + "[0, 0]"
+
+
+def pool_code(mode: str, x: str, window, padding, stride, *, unbatched: bool,
+              **options) -> str:
+    """`F.max_pool2d` or `F.avg_pool2d` on `x` (`h x w` when `unbatched`, else
+    `c x h x w`); `options` are further keyword arguments of the call, written as
+    given (e.g. `ceil_mode=True`)."""
+    padding = _arg(padding)
+    extra = {key: repr(value) for key, value in options.items()}
+    code = call(f"F.{mode}_pool2d", f"{x}[None]" if unbatched else x, _arg(tuple(window)),
+                stride=_arg(stride), padding=None if padding == "0" else padding, **extra)
+    return code + "[0]" if unbatched else code
 
 
 def _pad_mask(padded_shape, input_shape, p: Pair) -> torch.Tensor:
@@ -216,9 +304,8 @@ def _per_position(t: torch.Tensor) -> list:
     return [[tuple(map(tuple, chans)) for chans in row] for row in rows]
 
 
-def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kernel, extra,
-              flip=False):
-    p = as_pair(padding, "padding", minimum=0)
+def _sequence(op, X, parts: Parts, output, sides: Sides, stride, dilation, bias, kernel, extra,
+              **fields):
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
     h, w = X.shape[-2:]
@@ -226,14 +313,14 @@ def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kern
     m_h, m_w = output.shape
     inputs = _per_position(parts.windows)
     values = output.tolist()
-    pad_mask = _pad_mask(parts.padded.shape[-2:], (h, w), p)
+    pad_mask = _pad_mask(parts.padded.shape[-2:], (h, w), (sides.top, sides.left))
     is_pad = pad_mask.tolist()
     records = []
     for i in range(m_h):
         for j in range(m_w):
             cells = tuple(
                 (i * s[0] + a * d[0], j * s[1] + b * d[1]) for a in range(k_h) for b in range(k_w)
-            )[:: -1 if flip else 1]
+            )[:: -1 if fields.get("flip") else 1]
             records.append(Step(
                 index=i * m_w + j,
                 out_pos=(i, j),
@@ -245,5 +332,6 @@ def _sequence(op, X, parts: Parts, output, padding, stride, dilation, bias, kern
             ))
     return StepSequence(
         op, tuple(X.shape), parts.padded.detach(), pad_mask, kernel, (k_h, k_w),
-        p, s, d, bias, output.detach(), tuple(records), flip,
+        sides, s, d, bias, output.detach(), tuple(records),
+        uncovered=_uncovered(records, pad_mask.shape), **fields,
     )

@@ -61,6 +61,7 @@ class Player(widgets.VBox):
         self._frame_layout, self._frame_style = widgets.Layout(), HTMLStyle()
         self.live = widgets.HTML()
         self.frame_area = widgets.Box([self.stack])
+        self.code_line = widgets.HTML()  # the PyTorch call behind the animation
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         widgets.jslink((self.speed, "value"), (self.play, "interval"))
         self._stack_link = None
@@ -76,7 +77,7 @@ class Player(widgets.VBox):
         if self.controls:
             rows.append(widgets.HBox(list(self.controls.values()),
                                      layout=widgets.Layout(flex_flow="row wrap")))
-        super().__init__(rows + [self.frame_area, bar])
+        super().__init__(rows + [self.frame_area, self.code_line, bar])
         self._rebuild()
 
     # -- state a test or a notebook reads ------------------------------------
@@ -148,11 +149,13 @@ class Player(widgets.VBox):
         self._enable_stepping(count > 1)
         self._link_stack(not live)
         self._show_frames([] if live else frames)
+        self.code_line.value = render.code_line(self.steps.code) if self.steps.code else ""
         if live:
             self.live.value = frames[0]
 
     def _show_message(self, text: str) -> None:
         self.steps, self._renderer, self.message = None, None, text
+        self.code_line.value = ""
         self._link_stack(True)
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = 0

@@ -30,6 +30,11 @@ SEQUENCES = {
         ceil_mode=True, count_include_pad=False),
     "max pool, two channels, ceil mode": helpers.pool2d_steps(
         torch.stack([X3, -X3]), 2, stride=2, ceil_mode=True),
+    "reflect padding": helpers.conv2d_steps(X3, K2, padding=(1, 2, 0, 1),
+                                            padding_mode="reflect"),
+    "same, even kernel": helpers.conv2d_steps(X3, K2, padding="same"),
+    "uncovered cells": helpers.conv2d_steps(torch.arange(30.0).reshape(3, 10), torch.ones(3, 3),
+                                            stride=2, dilation=(1, 2)),
 }
 
 

@@ -82,3 +82,33 @@ CASES = [
 def test_bad_input_raises_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+PADDING_CASES = [
+    ("padding string", lambda: helpers.corr2d(X, K, padding="full"), "got the string 'full'"),
+    ("five paddings", lambda: helpers.corr2d(X, K, padding=(1,) * 5), "got 5 values"),
+    ("negative side", lambda: helpers.corr2d(X, K, padding=(0, 1, -1, 0)), "0 or more on every"),
+    ("same strided", lambda: helpers.corr2d(X, K, padding="same", stride=(2, 1)),
+     "not supported for strided convolutions"),
+    ("unknown mode", lambda: helpers.corr2d(X, K, padding=1, padding_mode="mirror"),
+     "padding_mode must be one of"),
+    ("reflect too wide", lambda: helpers.corr2d(X, K, padding=3, padding_mode="reflect"),
+     "reflect padding 3 is too large for an input of 3 rows"),
+    ("circular too wide", lambda: helpers.corr2d(X, K, padding=(0, 4), padding_mode="circular"),
+     "circular padding 4 is too large for an input of 3 columns"),
+    ("kernel larger one side", lambda: helpers.corr2d(X, torch.ones(1, 5), padding=(1, 0, 0, 0)),
+     "3 columns \\+ padding 1 \\+ 0 = 4 columns"),
+    ("shape 4-tuple", lambda: helpers.conv_output_shape(3, 6, padding=(1, 1, 1, 1)),
+     "does not fit"),
+    ("multi_in_out mode", lambda: helpers.corr2d_multi_in_out(X2, K2[None], padding_mode="x"),
+     "padding_mode must be"),
+    ("steps padding", lambda: helpers.conv2d_steps(X, K, padding=(1, 2, 3)), "got 3 values"),
+    ("lazy comp_conv2d", lambda: helpers.comp_conv2d(nn.LazyConv2d(3, 3), X), "out_channels=3"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), [c[1:] for c in PADDING_CASES],
+                         ids=[c[0] for c in PADDING_CASES])
+def test_bad_padding_raises_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
