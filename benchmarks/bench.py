@@ -73,6 +73,12 @@ FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
         torch.stack([X4, X4 + 1]), 3, padding=1, stride=2),
     "1x1 conv 3x2x2 -> 4 channels": lambda: helpers.conv1x1_steps(
         torch.arange(12.0).reshape(3, 2, 2), torch.arange(12.0).reshape(4, 3), 3),
+    "corr2d 8x8, reflect padding 2": lambda: helpers.conv2d_steps(X8, K3, padding=2,
+                                                                  padding_mode="reflect"),
+    "corr2d 3x3 * 2x2, 'same' (even kernel)": lambda: helpers.conv2d_steps(X3, K2,
+                                                                           padding="same"),
+    "corr2d 7x10, stride 2 (uncovered cells)": lambda: helpers.conv2d_steps(
+        torch.arange(70.0).reshape(7, 10), torch.ones(3, 3), stride=2),
 }
 
 
@@ -131,6 +137,12 @@ def param_change_costs(changes: int) -> dict:
                                  {"arange": torch.arange(12.0).reshape(4, 3),
                                   "ones": torch.ones(4, 3)}, 3), "W", ["arange", "ones"]),
     }
+    explorer = helpers.padding_explorer()
+    for name, values in [("padding", ["0", "1", "(0, 1, 0, 1)", "'same'"]),
+                         ("padding_mode", ["zeros", "reflect", "circular"]),
+                         ("stride_rows", [1, 2, 3]), ("dilation", [1, 2]),
+                         ("input_columns", [10, 7, 4])]:
+        cases[f"explorer: {name}"] = (explorer, name, values)
     results = {}
     for kind, (player, name, values) in cases.items():
         picks = [values[(i + 1) % len(values)] for i in range(changes)]

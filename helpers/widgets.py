@@ -12,12 +12,13 @@ import html
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
+import torch
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
 from ._args import as_pair, as_tensor
 from .fields import layer_sizes, receptive_field
-from .ops import pool_output_shape
+from .ops import PADDING_MODES, pool_output_shape
 from .pixel_steps import PixelSequence, conv1x1_steps
 from .pooling import pool_gradient, pool_shift
 from .render_pixels import PixelFrameRenderer
@@ -240,6 +241,45 @@ def pixel_player(X, W, bias=0.0, *, title: str = "", **params) -> Player:
     """Animate a 1x1 convolution pixel by pixel (see `conv1x1_steps`); arguments as for
     `conv_player`."""
     return explore(conv1x1_steps, X=X, W=W, bias=bias, title=title, **params)
+PADDING_FORMS = {"0": 0, "1": 1, "2": 2, "3": 3, "(1, 2)": (1, 2), "(0, 1, 0, 1)": (0, 1, 0, 1),
+                 "'same'": "same", "'valid'": "valid"}
+
+
+def padding_steps(*, input_rows: int, input_columns: int, kernel_rows: int, kernel_columns: int,
+                  padding="0", padding_mode: str = "zeros", stride_rows: int = 1,
+                  stride_columns: int = 1, dilation: int = 1) -> StepSequence:
+    """Steps of a `kernel_rows x kernel_columns` kernel of ones over the input
+    `torch.arange(rows * columns)` (so every cell shows its own index); `padding`
+    is a key of PADDING_FORMS or any padding `corr2d` takes."""
+    X = torch.arange(float(input_rows * input_columns)).reshape(input_rows, input_columns)
+    K = torch.ones(kernel_rows, kernel_columns)
+    padding = PADDING_FORMS.get(padding, padding) if isinstance(padding, str) else padding
+    return conv2d_steps(X, K, padding=padding, stride=(stride_rows, stride_columns),
+                        dilation=dilation, padding_mode=padding_mode)
+
+
+def padding_explorer(*, rows: int = 7, columns: int = 10, kernel: int = 3, stride: int = 2,
+                     title: str = "padding and stride explorer") -> Player:
+    """A Player with a control for input size, kernel size, padding (in each form
+    nn.Conv2d and F.pad take), padding mode, stride and dilation, per axis where
+    they differ. It starts on `rows x columns`, a `kernel`-square kernel and `stride`."""
+    def slider(name, value, low, high):
+        return widgets.IntSlider(value=value, min=low, max=high, description=name,
+                                 continuous_update=False, style={"description_width": "auto"})
+
+    controls = {
+        "input_rows": slider("input rows", rows, 1, 10),
+        "input_columns": slider("input columns", columns, 1, 10),
+        "kernel_rows": slider("kernel rows", kernel, 1, 5),
+        "kernel_columns": slider("kernel columns", kernel, 1, 5),
+        "padding": widgets.Dropdown(options=list(PADDING_FORMS), description="padding"),
+        "padding_mode": widgets.Dropdown(options=list(PADDING_MODES), description="padding_mode",
+                                         style={"description_width": "auto"}),
+        "stride_rows": slider("stride rows", stride, 1, 4),
+        "stride_columns": slider("stride columns", stride, 1, 4),
+        "dilation": slider("dilation", 1, 1, 3),
+    }
+    return Player(padding_steps, controls, title=title)
 
 
 class FieldView(widgets.VBox):

@@ -250,3 +250,22 @@ def test_player_shows_the_message_of_a_bad_mode():
     player.set(padding_mode="circular")
     assert player.message == ""
     assert player.steps.padded[0, 0].tolist() == [0, 1, 2] * 3  # wrapped around once
+
+
+def test_explorer_controls_change_the_animation_and_refuse_impossible_settings():
+    player = helpers.padding_explorer()
+    assert player.steps.output.shape == (3, 4) and player.steps.uncovered[0] == (0, 9)
+    assert "Never read by any window (hatched): input column 9" in player.frame
+    player.set(padding="'same'")
+    assert "not supported for strided convolutions" in player.message
+    player.set(stride_rows=1, stride_columns=1)
+    assert player.steps.output.shape == (7, 10) and "padding='same'" in player.steps.code
+    player.set(kernel_columns=4)
+    assert player.steps.padding == (1, 2, 1, 1)
+    player.set(padding="3", padding_mode="reflect", input_rows=3)
+    assert "reflect padding 3 is too large for an input of 3 rows" in player.frame
+    player.set(padding="0", padding_mode="zeros", kernel_rows=5)
+    assert "does not fit" in player.message and player.code_line.value == ""
+    player.set(input_rows=10, dilation=2)
+    assert player.steps.output.shape == (2, 4)
+    assert "rows: (10 + 0 + 0 \u2212 (2\u00d7(5 \u2212 1) + 1)) + 1 = 2" in player.frame
