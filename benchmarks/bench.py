@@ -138,7 +138,7 @@ def param_change_costs(changes: int) -> dict:
                                   "ones": torch.ones(4, 3)}, 3), "W", ["arange", "ones"]),
     }
     explorer = helpers.padding_explorer()
-    for name, values in [("padding", ["0", "1", "(0, 1, 0, 1)", "'same'"]),
+    for name, values in [("padding", ["0", "1", "2", "(0, 1, 0, 1)"]),
                          ("padding_mode", ["zeros", "reflect", "circular"]),
                          ("stride_rows", [1, 2, 3]), ("dilation", [1, 2]),
                          ("input_columns", [10, 7, 4])]:
