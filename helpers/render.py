@@ -449,7 +449,7 @@ def uncovered_note(steps: StepSequence) -> str:
     if any(r < max(read_rows) for r in never_rows) or any(c < max(read_cols) for c in never_cols):
         gap = "taps of the dilated kernel" if steps.dilation != (1, 1) else "windows"
         why.append(f"some fall between the {gap}")
-    return (f'<div class="cbk-note">Never read by any window (hatched): '
+    return (f'<div class="cbk-note cbk-unread">Never read by any window (hatched): '
             f'{" and ".join(p for p in parts if p)}; {"; ".join(why)}.</div>')
 
 

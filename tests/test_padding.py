@@ -153,6 +153,11 @@ def _every_kind():
     for mode in ("max", "avg"):
         yield helpers.pool2d_steps(X3, 2, mode=mode), X3, None
         yield helpers.pool2d_steps(X8, 3, mode=mode, padding=1, stride=2), X8, None
+        yield helpers.pool2d_steps(X2, 2, mode=mode, stride=2, ceil_mode=True), X2, None
+    X5 = torch.arange(25.0).reshape(5, 5)
+    yield helpers.pool2d_steps(X5, 2, mode="avg", padding=1, stride=2, ceil_mode=True,
+                               count_include_pad=False), X5, None
+    yield helpers.conv2d_steps(X3, K2, flip=True, padding=1), X3, K2
 
 
 @pytest.mark.parametrize("index", range(len(list(_every_kind()))))
