@@ -303,7 +303,7 @@ class FrameRenderer:
 
     def _label(self, step: Step) -> str:
         """The frame in words, for a screen reader: step, window, output cell, arithmetic."""
-        p_h, p_w = self.steps.padding
+        p_h, p_w = self.steps.padding.top, self.steps.padding.left
         rows = sorted({r - p_h for r, _ in step.cells})
         cols = sorted({c - p_w for _, c in step.cells})
         if self._kernels:

@@ -270,7 +270,8 @@ def test_explorer_controls_change_the_animation_and_refuse_impossible_settings()
     player.set(padding="3", padding_mode="reflect", input_rows=3)
     assert "reflect padding 3 is too large for an input of 3 rows" in player.frame
     player.set(padding="0", padding_mode="zeros", kernel_rows=5)
-    assert "does not fit" in player.message and player.code_line.value == ""
+    assert "needs at least 5 rows; this input has 3" in player.message
+    assert player.code_line.value == ""
     player.set(input_rows=10, dilation=2)
     assert player.steps.output.shape == (2, 4)
     assert "rows: (10 + 0 + 0 \u2212 (2\u00d7(5 \u2212 1) + 1)) + 1 = 2" in player.frame
