@@ -2,6 +2,7 @@
 
 from . import (
     exercises_ch1,  # noqa: F401 (registers chapter 1's exercises)
+    exercises_ch2,  # noqa: F401 (registers chapter 2's exercises)
     exercises_ch5,  # noqa: F401 (registers chapter 5's exercises)
     exercises_ch6,  # noqa: F401 (registers chapter 6's exercises)
 )
@@ -19,6 +20,7 @@ from .fields import receptive_field
 from .images import (
     sample_photo,
     show_confusion,
+    show_counts,
     show_digits,
     show_feature_maps,
     show_images,
@@ -96,6 +98,7 @@ __all__ = [
     "shift_view",
     "show_conv_matrix",
     "show_confusion",
+    "show_counts",
     "show_digits",
     "show_feature_maps",
     "show_images",

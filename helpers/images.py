@@ -148,4 +148,21 @@ def show_confusion(matrix, *, size: float = 4.6):
     ax.set_yticks(range(n))
     ax.set_xlabel("the network's answer")
     ax.set_ylabel("true digit")
+def show_counts(maps: dict, *, size: float = 3.2):
+    """Heat maps of small integer grids (e.g. how many windows cover each cell), each cell
+    labelled with its number; one colour scale for all, readable by colour-blind readers."""
+    fig, axes = plt.subplots(1, len(maps), figsize=(size * len(maps), size), squeeze=False,
+                             layout="constrained")
+    top = max(float(torch.as_tensor(m).max()) for m in maps.values())
+    for ax, (name, grid) in zip(axes.flat, maps.items(), strict=True):
+        data = torch.as_tensor(grid).detach().float()
+        shown = ax.imshow(data, cmap="viridis", vmin=0, vmax=top)
+        for (r, c), v in zip(torch.cartesian_prod(*map(torch.arange, data.shape)).tolist(),
+                             data.flatten().tolist(), strict=True):
+            ax.text(c, r, f"{v:g}", ha="center", va="center",
+                    color="black" if v > 0.6 * top else "white", fontsize=10)
+        ax.set_title(name)
+        ax.set_xticks(range(data.shape[1]))
+        ax.set_yticks(range(data.shape[0]))
+    fig.colorbar(shown, ax=axes[0, -1], shrink=0.8)
     return fig

@@ -1,0 +1,159 @@
+"""Chapter 2's exercises: padding for an even kernel, a dilated shape, the columns a
+stride never reads, and reflect padding written out."""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .exercises import Exercise, Form, FormError, Mistake, WholePair, _whole, register
+from .ops import conv_output_shape
+from .steps import conv2d_steps
+
+
+class WholeNumbers(Form):
+    """A tuple or list of whole numbers: exactly `count` of them, or any number if None."""
+
+    def __init__(self, count: int | None, example: str):
+        self.count = count
+        what = f"{count} whole numbers" if count else "a list of whole numbers"
+        self.description = f"{what}, e.g. {example}"
+        self.wrong = ("1, 2, 3, 3", (1.0, 2.5, 3, 3), True, 7, ("1", "2", "3", "3"),
+                      (1, 2, 3, 3, 4, 5, 6, 7, 8) if count else [[1, 2]])
+
+    def parse(self, answer) -> tuple[int, ...]:
+        if isinstance(answer, (str, bytes)):
+            raise FormError(f"Your answer is text ({answer!r}); write the numbers without "
+                            "quotes.")
+        if isinstance(answer, torch.Tensor):
+            answer = answer.tolist()
+        if not isinstance(answer, (tuple, list)):
+            raise FormError(f"Your answer is one value ({answer!r}), not a list of them.")
+        if self.count is not None and len(answer) != self.count:
+            raise FormError(f"Your answer has {len(answer)} values; give exactly {self.count}.")
+        return tuple(_whole(v, f"Value {n}") for n, v in enumerate(answer, start=1))
+
+
+# -- 1. 'same' padding for a 7 x 4 kernel, as F.pad's (left, right, top, bottom) ---------
+
+KERNEL_1 = (7, 4)
+
+
+def _same_sides() -> tuple[int, int, int, int]:
+    """The (left, right, top, bottom) padding with which F.conv2d gives what
+    padding='same' gives, found by trying every split (PyTorch decides, not the book)."""
+    g = torch.Generator().manual_seed(0)
+    X, K = torch.randn(1, 1, 10, 10, generator=g), torch.randn(1, 1, *KERNEL_1, generator=g)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # an even kernel makes PyTorch pad a copy
+        same = F.conv2d(X, K, padding="same")
+    k_h, k_w = KERNEL_1
+    for left in range(k_w):
+        for top in range(k_h):
+            sides = (left, k_w - 1 - left, top, k_h - 1 - top)
+            if torch.allclose(F.conv2d(F.pad(X, sides), K), same):
+                return sides
+    raise AssertionError("no padding reproduces padding='same'")
+
+
+register(Exercise(
+    name="ch2.same_padding_even",
+    form=WholeNumbers(4, "(1, 1, 2, 2)"),
+    solution=_same_sides,
+    right=lambda sides: sides == _same_sides(),
+    praise="3 rows above and below; of the 3 columns, 1 on the left and 2 on the right.",
+    hint="To keep the size, each axis needs k - 1 cells in all (6 rows, 3 columns); split "
+         "each total in two, and put the odd cell where PyTorch puts it.",
+    mistakes=(
+        Mistake((2, 1, 3, 3), "Right amounts, but PyTorch puts the odd column on the right, "
+                              "not the left."),
+        Mistake((3, 3, 1, 2), "F.pad's order is left, right, top, bottom: the columns first."),
+        Mistake((3, 3, 6, 6), "Those are totals on each side: 'same' needs k - 1 cells in all "
+                              "per axis, split between the two sides.",
+                lambda sides: sides[:2] != (1, 2) and sum(sides) > 9),
+    ),
+))
+
+
+# -- 2. the shape of a dilated, strided, padded layer ------------------------------------
+
+INPUT_2 = (28, 21)
+
+
+def _dilated_shape() -> tuple[int, int]:
+    layer = nn.Conv2d(1, 1, 3, padding=1, stride=2, dilation=2)
+    return tuple(layer(torch.zeros(1, 1, *INPUT_2)).shape[2:])
+
+
+register(Exercise(
+    name="ch2.dilated_shape",
+    form=WholePair(),
+    solution=_dilated_shape,
+    right=lambda shape: shape == _dilated_shape(),
+    praise="13 x 10, as nn.Conv2d says.",
+    hint="Per axis: floor((n + 2p - d(k - 1) - 1) / s) + 1.",
+    mistakes=(
+        Mistake(conv_output_shape(INPUT_2, 3, padding=1, stride=2),
+                "That is the shape without dilation: a 3-tap kernel with dilation 2 spans "
+                "2 x (3 - 1) + 1 = 5 cells."),
+        Mistake((14, 10), "Round down: a window that would run past the padding does not "
+                          "exist, so the division is floored."),
+        Mistake(conv_output_shape(INPUT_2, 3, stride=2, dilation=2),
+                "padding=1 adds one cell on each side: 2 rows and 2 columns in all."),
+    ),
+))
+
+
+# -- 3. the columns a stride never reads ----------------------------------------------
+
+
+def _never_read() -> tuple[int, ...]:
+    steps = conv2d_steps(torch.zeros(1, 12), torch.zeros(1, 3), stride=4)
+    return tuple(sorted({c for _, c in steps.uncovered}))
+
+
+register(Exercise(
+    name="ch2.never_read",
+    form=WholeNumbers(None, "[0, 5]"),
+    solution=lambda: list(_never_read()),
+    right=lambda columns: tuple(sorted(set(columns))) == _never_read(),
+    praise="Windows start at 0, 4 and 8: columns 3 and 7 fall between them, and 11 lies "
+           "past the last one.",
+    hint="List where the windows start (0, 4, ...) and which columns each one covers.",
+    mistakes=(
+        Mistake([11], "The end is right, but the stride (4) is larger than the kernel (3): "
+                      "some columns fall between two windows."),
+        Mistake([3, 7], "The gaps are right; now look at the end: where does the last window "
+                        "stop?"),
+    ),
+))
+
+
+# -- 4. reflect padding written out ---------------------------------------------------
+
+ROW_4 = torch.tensor([[[1.0, 2, 3, 4]]])
+
+
+def _padded(mode: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in F.pad(ROW_4, (2, 2), mode=mode).flatten().tolist())
+
+
+register(Exercise(
+    name="ch2.reflect_row",
+    form=WholeNumbers(8, "[0, 0, 1, 2, 3, 4, 0, 0]"),
+    solution=lambda: list(_padded("reflect")),
+    right=lambda row: row == _padded("reflect"),
+    praise="Reflection mirrors around the edge cell, which is not repeated.",
+    hint="Read outwards from the edge: the cell next to the edge cell comes first.",
+    mistakes=(
+        Mistake([2, 1, 1, 2, 3, 4, 4, 3], "That mirror repeats the edge cell (numpy's "
+                                          "'symmetric'); PyTorch's reflect does not."),
+        Mistake(list(_padded("replicate")), "That is 'replicate' (the edge copied outwards); "
+                                            "reflect mirrors."),
+        Mistake(list(_padded("circular")), "That is 'circular' (the other end wraps around); "
+                                           "reflect mirrors."),
+    ),
+))
