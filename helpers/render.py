@@ -17,7 +17,7 @@ CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
 # CSS px of a player that are not grids (JupyterLab's bars, the controls, title, captions,
 # arithmetic, output-size formula, PyTorch call): a frame's grids shrink so that the whole
 # player fits the window's height.
-FIT_RESERVE = 470
+FIT_RESERVE = 500
 CAPTION = 26  # px a caption line takes under a grid
 MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
 MINUS = "\u2212"
@@ -73,9 +73,9 @@ STYLE = """<style>
 .cbk-note{font-size:15px;color:var(--cbk-fg);margin-top:4px}
 .cbk .pool{fill:none;stroke:#111;stroke-width:3}
 .cbk .hatch{stroke:#CC79A7;stroke-width:2.5;fill:none}
-.cbk-shape{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:16px;margin-top:6px;
+.cbk-shape{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:15px;margin-top:4px;
  overflow-wrap:anywhere}
-.cbk-code{font-size:16px;margin-top:4px}
+.cbk-code{font-size:15px;margin-top:2px}
 .cbk-code code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:15px;
  padding:2px 6px;background:var(--cbk-panel);border-left:4px solid var(--cbk-rule);
  user-select:all;overflow-wrap:anywhere}
@@ -422,12 +422,8 @@ def shape_lines(steps: StepSequence) -> str:
         if s > 1 and steps.ceil_mode and -(-room // s) + 1 != m:
             expr += f" {MINUS} 1 (the last window would start in the padding)"
         lines.append(f"{name}: {expr} = {m}")
-    rule = (f"{lo}(n + p<sub>before</sub> + p<sub>after</sub> {MINUS} k) / s{hi} + 1, "
-            "padding counted per side as PyTorch counts it")
-    if steps.dilation != (1, 1):
-        rule += f"; dilated, k spans d(k {MINUS} 1) + 1 cells"
     both = " \u00b7 ".join(lines)
-    return f'<div class="cbk-shape"><div>output size per axis: {rule}</div><div>{both}</div></div>'
+    return f'<div class="cbk-shape">output size, padding counted per side: {both}</div>'
 
 
 def uncovered_note(steps: StepSequence) -> str:

@@ -268,15 +268,15 @@ def padding_explorer(*, rows: int = 7, columns: int = 10, kernel: int = 3, strid
                                  continuous_update=False, style={"description_width": "auto"})
 
     controls = {
-        "input_rows": slider("input rows", rows, 1, 10),
-        "input_columns": slider("input columns", columns, 1, 10),
-        "kernel_rows": slider("kernel rows", kernel, 1, 5),
-        "kernel_columns": slider("kernel columns", kernel, 1, 5),
+        "input_rows": slider("input_rows", rows, 1, 10),
+        "input_columns": slider("input_columns", columns, 1, 10),
+        "kernel_rows": slider("kernel_rows", kernel, 1, 5),
+        "kernel_columns": slider("kernel_columns", kernel, 1, 5),
         "padding": widgets.Dropdown(options=list(PADDING_FORMS), description="padding"),
         "padding_mode": widgets.Dropdown(options=list(PADDING_MODES), description="padding_mode",
                                          style={"description_width": "auto"}),
-        "stride_rows": slider("stride rows", stride, 1, 4),
-        "stride_columns": slider("stride columns", stride, 1, 4),
+        "stride_rows": slider("stride_rows", stride, 1, 4),
+        "stride_columns": slider("stride_columns", stride, 1, 4),
         "dilation": slider("dilation", 1, 1, 3),
     }
     return Player(padding_steps, controls, title=title)
