@@ -76,6 +76,7 @@ STYLE = """<style>
 .cbk-shape{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:15px;margin-top:4px;
  overflow-wrap:anywhere}
 .cbk-code{font-size:15px;margin-top:2px}
+@media (max-height:700px){.cbk-shape,.cbk-unread,.cbk-code{display:none}}
 .cbk-code code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:15px;
  padding:2px 6px;background:var(--cbk-panel);border-left:4px solid var(--cbk-rule);
  user-select:all;overflow-wrap:anywhere}

@@ -258,23 +258,25 @@ def padding_steps(*, input_rows: int, input_columns: int, kernel_rows: int, kern
                         dilation=dilation, padding_mode=padding_mode)
 
 
-def padding_explorer(*, rows: int = 7, columns: int = 10, kernel: int = 3, stride: int = 2,
+def padding_explorer(*, rows: int = 5, columns: int = 10, kernel: int = 3, stride: int = 2,
                      title: str = "padding and stride explorer") -> Player:
     """A Player with a control for input size, kernel size, padding (in each form
     nn.Conv2d and F.pad take), padding mode, stride and dilation, per axis where
     they differ. It starts on `rows x columns`, a `kernel`-square kernel and `stride`."""
+    narrow = {"layout": widgets.Layout(width="250px"), "style": {"description_width": "105px"}}
+
     def slider(name, value, low, high):
         return widgets.IntSlider(value=value, min=low, max=high, description=name,
-                                 continuous_update=False, style={"description_width": "auto"})
+                                 continuous_update=False, **narrow)
 
     controls = {
         "input_rows": slider("input_rows", rows, 1, 10),
         "input_columns": slider("input_columns", columns, 1, 10),
         "kernel_rows": slider("kernel_rows", kernel, 1, 5),
         "kernel_columns": slider("kernel_columns", kernel, 1, 5),
-        "padding": widgets.Dropdown(options=list(PADDING_FORMS), description="padding"),
+        "padding": widgets.Dropdown(options=list(PADDING_FORMS), description="padding", **narrow),
         "padding_mode": widgets.Dropdown(options=list(PADDING_MODES), description="padding_mode",
-                                         style={"description_width": "auto"}),
+                                         **narrow),
         "stride_rows": slider("stride_rows", stride, 1, 4),
         "stride_columns": slider("stride_columns", stride, 1, 4),
         "dilation": slider("dilation", 1, 1, 3),

@@ -258,7 +258,7 @@ def test_player_shows_the_message_of_a_bad_mode():
 
 
 def test_explorer_controls_change_the_animation_and_refuse_impossible_settings():
-    player = helpers.padding_explorer()
+    player = helpers.padding_explorer(rows=7)
     assert player.steps.output.shape == (3, 4) and player.steps.uncovered[0] == (0, 9)
     assert "Never read by any window (hatched): input column 9" in player.frame
     player.set(padding="'same'")
