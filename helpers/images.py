@@ -148,6 +148,9 @@ def show_confusion(matrix, *, size: float = 4.6):
     ax.set_yticks(range(n))
     ax.set_xlabel("the network's answer")
     ax.set_ylabel("true digit")
+    return fig
+
+
 def show_counts(maps: dict, *, size: float = 3.2):
     """Heat maps of small integer grids (e.g. how many windows cover each cell), each cell
     labelled with its number; one colour scale for all, readable by colour-blind readers."""
