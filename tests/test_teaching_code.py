@@ -61,10 +61,18 @@ def _split_inputs():
     yield torch.tensor([5, 5, 1, 5, 1, 1, 1, 7]), 0.5
 
 
+def _conv1x1_inputs():
+    g = torch.Generator().manual_seed(0)
+    yield torch.arange(12.0).reshape(3, 2, 2), torch.arange(12.0).reshape(4, 3, 1, 1)
+    for c_i, c_o, h, w in [(1, 1, 1, 1), (3, 2, 3, 3), (4, 5, 2, 7)]:
+        yield torch.randn(c_i, h, w, generator=g), torch.randn(c_o, c_i, 1, 1, generator=g)
+
+
 # For each helpers function a chapter teaches: a function giving argument tuples to call
 # both versions with (called once for each version, so arguments may be changed in place).
 INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs, "pool2d": _pool2d_inputs,
-          "train": _train_inputs, "stratified_split": _split_inputs}
+          "train": _train_inputs, "stratified_split": _split_inputs,
+          "corr2d_multi_in_out_1x1": _conv1x1_inputs}
 
 
 def teaching_cells():
