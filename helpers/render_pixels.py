@@ -11,9 +11,12 @@ import html
 import re
 
 from .pixel_steps import PixelSequence, PixelStep
-from .render import CAPTION, CELL, MAX_CELLS, _factor, _figure, _fit_style, _Grid, fmt
+from .render import CAPTION, CELL, FIT_RESERVE, MAX_CELLS, _factor, _figure, _Grid, fmt
 
 DOT, PLUS, EQUALS, ARROW = (f'<div class="cbk-op">{op}</div>' for op in "\u00b7+=\u2192")
+MATH_LINE = 30  # px an arithmetic line takes: one per output channel
+# channels two abreast, so that a stack of 3 or 4 channels is not taller than W v + b
+PAIRS = 'style="display:grid;grid-template-columns:repeat(2,auto);gap:6px;align-items:start"'
 
 
 class PixelFrameRenderer:
@@ -48,8 +51,12 @@ class PixelFrameRenderer:
                                f"W {c_o}\u00d7{c_i}")
         bias = _Grid([[fmt(v)] for v in steps.bias.tolist()], cell=cell)
         self._bias = _figure(bias.svg([["k"] for _ in range(c_o)]), "b")
-        self._fit = _fit_style(max(_column(self._inputs), _column(self._outputs),
-                                   weight.height + CAPTION))
+        height = max(_column(self._inputs), _column(self._outputs), weight.height + CAPTION)
+        # the grids shrink so that they, the player's controls and every line of the
+        # arithmetic fit the window's height (as in render._fit_style, with one line per
+        # output channel), down to 14 px cells, the least a lecture room can read
+        reserve = FIT_RESERVE + MATH_LINE * (c_o - 1)
+        self._fit = f"--cbk-fit:clamp(0.32px, calc((100vh - {reserve}px) / {height}), 1px)"
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -85,9 +92,9 @@ class PixelFrameRenderer:
         return (f'<div class="cbk" data-step="{index}" data-value="{value}" data-out="{i},{j}" '
                 f'role="img" aria-label="{label}" style="{self._fit}">'
                 f'<div class="cbk-head">{head}</div>'
-                f'<div class="cbk-row"><div class="cbk-col">{inputs}</div>{ARROW}'
+                f'<div class="cbk-row"><div {PAIRS}>{inputs}</div>{ARROW}'
                 f'<div class="cbk-row">{product}</div>{ARROW}'
-                f'<div class="cbk-col">{outputs}</div></div>'
+                f'<div {PAIRS}>{outputs}</div></div>'
                 f'<div class="cbk-math">{math_html}</div></div>')
 
     def _label(self, step: PixelStep, math_html: str) -> str:
@@ -104,8 +111,9 @@ class PixelFrameRenderer:
 
 
 def _column(grids: list[_Grid]) -> int:
-    """Height in px of grids stacked in a column with their captions, 6 px apart."""
-    return len(grids) * (grids[0].height + CAPTION) + (len(grids) - 1) * 6
+    """Height in px of grids laid two abreast with their captions, rows 6 px apart."""
+    rows = (len(grids) + 1) // 2
+    return rows * (grids[0].height + CAPTION) + (rows - 1) * 6
 
 
 def _pixel_math(step: PixelStep) -> str:

@@ -89,7 +89,7 @@ def test_frame_writes_out_w_v_plus_b():
     assert label.startswith("1x1 convolution, step 1 of 4: pixel [0, 0], channel vector "
                             "v = (0, 4, 8); output column Y[:, 0, 0] = W v + b: output "
                             "channel 0: 0\u00d70")
-    assert 'role="img"' in first and "--cbk-fit" in first
+    assert 'role="img"' in first and "(100vh - 480px) / 282" in first  # 4 lines, 2 rows
 
 
 def test_frame_arithmetic_adds_up_with_negative_and_fractional_numbers():
