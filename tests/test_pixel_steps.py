@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import helpers
+from helpers import render
 from helpers.render_pixels import PixelFrameRenderer
 
 X = torch.arange(12.0).reshape(3, 2, 2)  # the syllabus example, without its batch axis
@@ -89,7 +90,8 @@ def test_frame_writes_out_w_v_plus_b():
     assert label.startswith("1x1 convolution, step 1 of 4: pixel [0, 0], channel vector "
                             "v = (0, 4, 8); output column Y[:, 0, 0] = W v + b: output "
                             "channel 0: 0\u00d70")
-    assert 'role="img"' in first and "(100vh - 480px) / 282" in first  # 4 lines, 2 rows
+    reserve = render.FIT_RESERVE + 3 * 30  # 3 more lines of arithmetic; channels 2 abreast
+    assert 'role="img"' in first and f"(100vh - {reserve}px) / 282" in first
 
 
 def test_frame_arithmetic_adds_up_with_negative_and_fractional_numbers():
