@@ -25,6 +25,8 @@ from execute_notebooks import (  # noqa: E402
     normalise,
 )
 
+from helpers.widgets import NEEDS_KERNEL  # noqa: E402
+
 NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb"))
 SHOWN_AT_ONCE = 20
 
@@ -88,6 +90,37 @@ def test_closed_widgets_are_dropped_unless_a_live_one_refers_to_them():
     state_of(nb)[extra] = model("HTMLModel", value="a replaced frame")
     nb = normalise(nb, dict.fromkeys([A, B, C, D, extra], 1), closed={extra, C})
     assert len(state_of(nb)) == 4 and "a replaced frame" not in nbformat.writes(nb)
+
+
+def test_controls_only_the_kernel_serves_are_stored_disabled_and_say_why():
+    play, step, button = "1" * 32, "2" * 32, "3" * 32
+    nb = widget_notebook()
+    state_of(nb).update({
+        play: model("PlayModel", disabled=False, value=0),
+        step: model("IntSliderModel", disabled=False, value=0, tooltip=None),
+        button: model("ButtonModel", disabled=False, tooltip="next step"),
+        B: model("LinkModel", source=[f"IPY_MODEL_{play}", "value"],
+                 target=[f"IPY_MODEL_{step}", "value"]),
+    })
+    made = dict.fromkeys([A, B, C, D, play, step, button], 1)
+    stored = state_of(normalise(nb, made, set()))
+    ids = dict(zip(["play", "step", "button"], [model_id("cell-2", n) for n in (5, 6, 7)],
+                   strict=True))
+    assert stored[ids["play"]]["state"]["disabled"] is False  # linked in the page: works
+    assert stored[ids["step"]]["state"]["disabled"] is False
+    assert stored[ids["button"]]["state"]["disabled"] is True
+    assert stored[ids["button"]]["state"]["tooltip"] == f"next step{NEEDS_KERNEL}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_no_stored_control_waits_for_a_kernel_that_is_not_there(path):
+    state = nbformat.read(path, as_version=4).metadata.widgets[WIDGET_STATE]["state"]
+    linked = {ref for entry in state.values() if entry["model_name"].endswith("LinkModel")
+              for ref in (entry["state"]["source"][0], entry["state"]["target"][0])}
+    for comm_id, entry in state.items():
+        if "disabled" in entry["state"] and f"IPY_MODEL_{comm_id}" not in linked:
+            name = entry["model_name"]
+            assert entry["state"]["disabled"], f"{name} is enabled: run `make notebooks`"
 
 
 def test_a_changed_frame_is_named_by_notebook_cell_and_place():

@@ -34,6 +34,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from helpers.widgets import NEEDS_KERNEL
+
 KERNEL_NAME = "python3"
 # What `make setup` installs (its `ipykernel install --display-name`): JupyterLab then opens
 # a notebook without marking it changed. tests/test_project.py keeps the two in step.
@@ -41,6 +43,7 @@ KERNEL_DISPLAY_NAME = "Python 3 (convolution book)"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MATPLOTLIBRC = Path(__file__).with_name("matplotlibrc")
+LINK_MODELS = {"LinkModel", "DirectionalLinkModel"}
 MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 
 
@@ -91,6 +94,30 @@ def referenced(value) -> set[str]:
     return set(re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(value)))
 
 
+def disable_kernel_controls(state: dict) -> None:
+    """Store every control that only the kernel can serve as disabled, saying so.
+
+    A stored notebook opened before Run All (or a static page) has no kernel:
+    Play, the step slider and the speed slider still work, through links in the
+    page; every other control (step buttons, settings, drawing cells) would do
+    nothing when used. Stored disabled, with a tooltip that says why, they tell
+    the reader instead. The kernel's own widgets, made when the cell runs, are
+    enabled as usual.
+    """
+    linked = set()
+    for entry in state.values():
+        if entry["model_name"] in LINK_MODELS:
+            linked |= referenced(entry["state"])
+    for comm_id, entry in state.items():
+        widget = entry["state"]
+        if "disabled" not in widget or comm_id in linked:
+            continue
+        widget["disabled"] = True
+        tip = widget.get("tooltip") or widget.get("description") or ""
+        if not tip.endswith(NEEDS_KERNEL):
+            widget["tooltip"] = f"{tip}{NEEDS_KERNEL}".strip()
+
+
 def normalise(nb: nbformat.NotebookNode, created_in: dict[str, int],
               closed: set[str]) -> nbformat.NotebookNode:
     """The executed notebook with deterministic widget ids and no closed widgets.
@@ -110,6 +137,7 @@ def normalise(nb: nbformat.NotebookNode, created_in: dict[str, int],
                 todo.append(ref)
     for comm_id in set(state) - keep:
         del state[comm_id]
+    disable_kernel_controls(state)
     renamed, counts = {}, {}
     for comm_id in state:  # creation order
         index = created_in.get(comm_id)
