@@ -48,6 +48,11 @@ register(Exercise(
                 "Opposite sign: white-to-black must give +1, as [1, -1] gives on X; "
                 "swap the two weights.",
                 lambda K: _gives(K, -_turned_edges())),
+        Mistake([[2.0], [-2.0]],
+                "Right direction and right sign, but every edge comes out scaled: the "
+                "target marks an edge with exactly 1 or -1, so the two weights are 1 and -1.",
+                lambda K: K.shape == (2, 1) and K[0, 0] > 0 and K[0, 0] != 1
+                and torch.equal(K[1], -K[0])),
         Mistake([[1.0, -1.0]],
                 "A kernel with one row compares left and right neighbours, and those are "
                 "equal everywhere in X.t(): the output is all zeros. Compare a cell with "
