@@ -76,8 +76,8 @@ register(Exercise(
         Mistake(tuple(F.max_pool2d(SIX, 3, 2).shape[2:]),
                 "(2, 2) is what the floor gives, without ceil_mode. Would one more window "
                 "start inside the input?"),
-        Mistake((4, 4), "A window starting at 6 would start past the input (and there is no "
-                        "padding to start in): there is none there."),
+        Mistake((4, 4), "A window starting at 6 would start past the input, and there is no "
+                        "padding for it to start in: ceil_mode never keeps such a window."),
         Mistake((2, 3), "Both axes are alike here: the input is 6 x 6 and the window 3 x 3."),
     ),
 ))

@@ -373,7 +373,7 @@ class FrameRenderer:
             notes.append(f"count_include_pad=False: the padding is not counted, so the sum "
                          f"is divided by the {step.divisor} input cells.")
         if self._dropped(self._inputs[0], step):
-            notes.append("ceil_mode drops the window outlined in red: it would start in the "
+            notes.append("ceil_mode drops the window outlined in orange: it would start in the "
                          "padding past the input.")
         return notes
 

@@ -180,7 +180,7 @@ def pool2d_steps(X, pool_size, *, mode="max", padding=0, stride=1, ceil_mode=Fal
                     for a in (0, 1))
     last = ((m_h - 1) * s[0], (m_w - 1) * s[1])  # where the last windows start
     # the grid reaches the end of the last window, or of the dropped one
-    beyond = tuple(max(last[a], dropped[a] or 0) + k[a] - room[a] for a in (0, 1))
+    beyond = tuple(max(0, max(last[a], dropped[a] or 0) + k[a] - room[a]) for a in (0, 1))
     extra = (beyond[0] - parts.beyond[0], beyond[1] - parts.beyond[1])
     fill = float("-inf") if mode == "max" else 0.0
     padded = F.pad(parts.padded, (0, extra[1], 0, extra[0]), value=fill)

@@ -28,6 +28,7 @@ from .timing import median_ms
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
 NEEDS_KERNEL = " (runs in the kernel: run the notebook first)"
 _WIDE = widgets.Layout(width="auto")
+_FULL_NAME = {"description_width": "initial"}  # count_include_pad, not count_incl...
 
 
 class Player(widgets.VBox):
@@ -206,9 +207,9 @@ def _control(name: str, spec):
             raise ValueError(f"{name}: the range {spec!r} is empty")
         return widgets.IntSlider(value=spec.start, min=spec.start, max=spec[-1], step=spec.step,
                                  description=name, continuous_update=False,
-                                 tooltip=f"{name}{NEEDS_KERNEL}")
+                                 tooltip=f"{name}{NEEDS_KERNEL}", style=_FULL_NAME)
     return widgets.Dropdown(options=list(spec), description=name, layout=_WIDE,
-                            tooltip=f"{name}{NEEDS_KERNEL}")
+                            tooltip=f"{name}{NEEDS_KERNEL}", style=_FULL_NAME)
 
 
 def explore(make_steps: Callable[..., StepSequence], *, title: str = "", **params) -> Player:

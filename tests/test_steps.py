@@ -153,3 +153,16 @@ def test_pooling_steps_go_channel_after_channel():
     assert [s.value for s in steps] == [5, 7, 13, 15, 6, 8, 14, 16]
     assert [s.channel for s in steps] == [0] * 4 + [1] * 4
     assert steps[4].out_pos == (0, 0) and steps.output.shape == (2, 2, 2)
+
+
+@pytest.mark.parametrize("n, k, p, s, ceil_mode", [
+    (4, 3, 0, 3, False), (5, 2, 0, 2, False), (4, 3, 1, 2, False), (5, 2, 1, 2, True),
+])
+def test_pooling_draws_the_whole_padded_input_even_cells_no_window_reads(n, k, p, s, ceil_mode):
+    X = torch.arange(float(n * n)).reshape(n, n)
+    steps = helpers.pool2d_steps(X, k, padding=p, stride=s, ceil_mode=ceil_mode)
+    rows, cols = steps.padded.shape[-2:]
+    assert rows >= n + 2 * p and cols >= n + 2 * p
+    assert torch.equal(steps.padded[0, p:p + n, p:p + n], X)
+    if p:  # padding on every side, as the book counts it
+        assert steps.pad_mask[n + 2 * p - 1, :].all() and steps.pad_mask[:, n + 2 * p - 1].all()
