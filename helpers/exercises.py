@@ -107,19 +107,26 @@ class WholePair(Form):
                      zip(answer, ("first", "second"), strict=True))
 
 
+def real_tensor(answer, what: str = "Your answer") -> torch.Tensor:
+    """`answer` (a tensor, number or nested list) as a tensor of real numbers; a
+    `FormError` that names the problem for text, non-numbers, booleans and complex."""
+    if isinstance(answer, (str, bytes)):
+        raise FormError(f"{what} is text ({answer!r}); write it without quotes.")
+    try:
+        t = torch.as_tensor(answer)
+    except (TypeError, ValueError, RuntimeError):
+        raise FormError(f"{what} {answer!r} is not made of numbers.") from None
+    if t.dtype == torch.bool or t.is_complex():
+        raise FormError(f"{what} holds {t.dtype} values; give real numbers.")
+    return t
+
+
 class Kernel(Form):
     description = "a kernel as a 2-D tensor, e.g. torch.tensor([[1.0, 2.0]])"
     wrong = ("[[1, -1]]", [1.0, -1.0], torch.ones(1, 1, 2), [[True, False]], [["a", "b"]], 3.0)
 
     def parse(self, answer) -> torch.Tensor:
-        if isinstance(answer, (str, bytes)):
-            raise FormError(f"Your kernel is text ({answer!r}); write it without quotes.")
-        try:
-            K = torch.as_tensor(answer)
-        except (TypeError, ValueError, RuntimeError):
-            raise FormError(f"Your kernel {answer!r} is not a grid of numbers.") from None
-        if K.dtype == torch.bool or K.is_complex():
-            raise FormError(f"Your kernel holds {K.dtype} values; give real numbers.")
+        K = real_tensor(answer, "Your kernel")
         if K.dim() != 2 or K.numel() == 0:
             shape = tuple(K.shape)
             example = f" (write [[{', '.join(map(str, K.tolist()))}]])" if K.dim() == 1 else ""

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from .exercises import Exercise, Form, FormError, Mistake, WholeNumber, register
+from .exercises import Exercise, Form, FormError, Mistake, WholeNumber, real_tensor, register
 
 
 class Numbers(Form):
@@ -17,14 +17,7 @@ class Numbers(Form):
         self.ndim, self.description, self.wrong = ndim, description, wrong
 
     def parse(self, answer) -> torch.Tensor:
-        if isinstance(answer, (str, bytes)):
-            raise FormError(f"Your answer is text ({answer!r}); write it without quotes.")
-        try:
-            t = torch.as_tensor(answer)
-        except (TypeError, ValueError, RuntimeError):
-            raise FormError(f"Your answer {answer!r} is not made of numbers.") from None
-        if t.dtype == torch.bool or t.is_complex():
-            raise FormError(f"Your answer holds {t.dtype} values, not real numbers.")
+        t = real_tensor(answer)
         if t.dim() != self.ndim or t.numel() == 0:
             raise FormError(f"Your answer has shape {tuple(t.shape)}.")
         return t.detach().to(torch.float64)

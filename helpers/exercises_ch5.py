@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .exercises import Exercise, Form, FormError, Mistake, WholePair, register
+from .exercises import Exercise, Form, FormError, Mistake, WholePair, real_tensor, register
 
 
 class Grid(Form):
@@ -19,14 +19,7 @@ class Grid(Form):
                             "nested list")
 
     def parse(self, answer) -> torch.Tensor:
-        if isinstance(answer, (str, bytes)):
-            raise FormError(f"Your answer is text ({answer!r}); write it without quotes.")
-        try:
-            t = torch.as_tensor(answer)
-        except (TypeError, ValueError, RuntimeError):
-            raise FormError(f"Your answer {answer!r} is not a grid of numbers.") from None
-        if t.dtype == torch.bool or t.is_complex():
-            raise FormError(f"Your answer holds {t.dtype} values; give real numbers.")
+        t = real_tensor(answer)
         if tuple(t.shape) != self.shape:
             raise FormError(f"Your answer has shape {tuple(t.shape)}, not {self.shape}.")
         return t.detach().to(torch.float32)
