@@ -19,6 +19,7 @@ CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
 # player fits the window's height.
 FIT_RESERVE = 500
 CAPTION = 26  # px a caption line takes under a grid
+MIN_CELL = 14.1  # px: the smallest cell a frame shrinks to, still readable in a lecture room
 MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
 MINUS = "\u2212"
 
@@ -385,10 +386,12 @@ def _span(values: list[int]) -> str:
     return f"{fmt(values[0])} to {fmt(values[-1])}" if len(values) > 1 else fmt(values[0])
 
 
-def _fit_style(height: int) -> str:
+def _fit_style(height: int, reserve: int = FIT_RESERVE) -> str:
     """CSS that scales a frame's grids (--cbk-fit, at most 1px per px) so that a frame
-    `height` px tall at full size and the rest of its player fit the window's height."""
-    return f"--cbk-fit:clamp(0.4px, calc((100vh - {FIT_RESERVE}px) / {height}), 1px)"
+    `height` px tall at full size and `reserve` px of the rest of its player fit the
+    window's height, down to cells of MIN_CELL px."""
+    return (f"--cbk-fit:clamp({MIN_CELL / CELL:.3f}px, calc((100vh - {reserve}px) / {height}), "
+            "1px)")
 
 
 def _arrow(label: str, symbol: str = "\u2192") -> str:

@@ -11,7 +11,7 @@ import html
 import re
 
 from .pixel_steps import PixelSequence, PixelStep
-from .render import CAPTION, CELL, FIT_RESERVE, MAX_CELLS, _factor, _figure, _Grid, fmt
+from .render import CAPTION, CELL, FIT_RESERVE, MAX_CELLS, _factor, _figure, _fit_style, _Grid, fmt
 
 DOT, PLUS, EQUALS, ARROW = (f'<div class="cbk-op">{op}</div>' for op in "\u00b7+=\u2192")
 MATH_LINE = 30  # px an arithmetic line takes: one per output channel
@@ -56,7 +56,7 @@ class PixelFrameRenderer:
         # arithmetic fit the window's height (as in render._fit_style, with one line per
         # output channel), down to 14 px cells, the least a lecture room can read
         reserve = FIT_RESERVE + MATH_LINE * (c_o - 1)
-        self._fit = f"--cbk-fit:clamp(0.32px, calc((100vh - {reserve}px) / {height}), 1px)"
+        self._fit = _fit_style(height, reserve)
 
     def __len__(self) -> int:
         return len(self.steps)

@@ -151,7 +151,7 @@ def test_frames_scale_to_their_width_and_height():
     assert len(svgs) == 3 and all(w == vw == sw and h == vh for w, h, vw, vh, sw in svgs)
     tallest = max(int(h) for _, h, *_ in svgs)  # the input grid, 6 rows with indices
     assert tallest == 22 + 6 * render.CELL + 2
-    fit = f"--cbk-fit:clamp(0.4px, calc((100vh - {render.FIT_RESERVE}px) / {tallest + 26}), 1px)"
+    fit = f"--cbk-fit:clamp(0.320px, calc((100vh - {render.FIT_RESERVE}px) / {tallest + 26}), 1px)"
     assert f'style="{fit}"' in frame
 
 
