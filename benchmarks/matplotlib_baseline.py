@@ -37,6 +37,19 @@ def _grid(ax, values, *, title: str, marked=(), mark_colour="#0072B2") -> None:
                 ax.text(c + 0.5, r + 0.5, values[r][c], ha="center", va="center", fontsize=9)
 
 
+def _png(grids, *, width: float, output: str) -> bytes:
+    """A new figure of `(values, title, marked)` grids in a row, saved as PNG; grids whose
+    title starts with `output` mark their cell in orange, the others in blue."""
+    fig, axes = plt.subplots(1, len(grids), figsize=(width * len(grids), 2.2), dpi=100)
+    for ax, (values, title, marked) in zip(axes, grids, strict=True):
+        colour = "#D55E00" if title.startswith(output) else "#0072B2"
+        _grid(ax, values, title=title, marked=marked, mark_colour=colour)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def matplotlib_frame(steps: StepSequence, step: Step) -> bytes:
     """One frame drawn from scratch as a PNG: each input channel and its kernel slice
     (if any), and the output so far."""
@@ -54,14 +67,7 @@ def matplotlib_frame(steps: StepSequence, step: Step) -> bytes:
     for ch, output in enumerate(outputs):
         marked = {tuple(step.out_pos)} if ch == step.channel else set()
         grids.append((output, f"output {ch}", marked))
-    fig, axes = plt.subplots(1, len(grids), figsize=(2.2 * len(grids), 2.2), dpi=100)
-    for ax, (values, title, marked) in zip(axes, grids, strict=True):
-        colour = "#D55E00" if title.startswith("output") else "#0072B2"
-        _grid(ax, values, title=title, marked=marked, mark_colour=colour)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _png(grids, width=2.2, output="output")
 
 
 def matplotlib_pixel_frame(steps: PixelSequence, step: PixelStep) -> bytes:
@@ -80,11 +86,4 @@ def matplotlib_pixel_frame(steps: PixelSequence, step: PixelStep) -> bytes:
     for values, title in ((step.v, "v"), (step.bias, "b"), (step.value, "W v + b")):
         grids.append(([[fmt(v)] for v in values], title, set()))
     grids += [(plane, f"Y[{o}]", pixel) for o, plane in enumerate(done)]
-    fig, axes = plt.subplots(1, len(grids), figsize=(1.6 * len(grids), 2.2), dpi=100)
-    for ax, (values, title, marked) in zip(axes, grids, strict=True):
-        colour = "#D55E00" if title.startswith("Y") else "#0072B2"
-        _grid(ax, values, title=title, marked=marked, mark_colour=colour)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _png(grids, width=1.6, output="Y")

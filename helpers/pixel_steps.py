@@ -8,12 +8,12 @@ Like `steps`, this module knows nothing of drawing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 
 from ._args import Pair, as_tensor, common_dtype
+from .steps import Records
 
 Vector = tuple[float, ...]
 
@@ -34,7 +34,7 @@ class PixelStep:
 
 
 @dataclass(frozen=True, eq=False)
-class PixelSequence(Sequence):
+class PixelSequence(Records):
     """All pixel steps of a 1x1 convolution of `input` (`c_i x h x w`) with `weight`
     (`c_o x c_i`) and `bias` (`c_o`); `output` is `c_o x h x w`. `code` is one line of
     PyTorch, in the names `torch`, `F`, `X`, `W` and `b` (as given), that computes it."""
@@ -50,12 +50,6 @@ class PixelSequence(Sequence):
     @property
     def input_shape(self) -> tuple[int, ...]:
         return tuple(self.input.shape)
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __getitem__(self, index):
-        return self.records[index]
 
     def __repr__(self) -> str:
         shape = "x".join(map(str, self.input_shape))

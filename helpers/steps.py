@@ -47,8 +47,20 @@ class Step:
     divisor: int | None = None
 
 
+class Records(Sequence):
+    """A sequence of step records, indexed and counted through `records`."""
+
+    records: tuple
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index):
+        return self.records[index]
+
+
 @dataclass(frozen=True, eq=False)
-class StepSequence(Sequence):
+class StepSequence(Records):
     """All steps of one operation, with what every frame of it shares.
 
     `op` is "corr2d", "convolution" (the kernel flipped), "max pool" or "avg pool".
@@ -85,12 +97,6 @@ class StepSequence(Sequence):
     padding_mode: str = "zeros"
     code: str = ""
     uncovered: tuple[Pair, ...] = ()
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __getitem__(self, index):
-        return self.records[index]
 
     def __repr__(self) -> str:
         shape = "x".join(map(str, self.input_shape))
