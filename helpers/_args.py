@@ -8,24 +8,33 @@ from typing import NamedTuple
 import torch
 
 Pair = tuple[int, int]
+# the axes a window slides along, by their count: what an int-or-tuple argument names
+AXES = {1: "(length,)", 2: "(rows, cols)", 3: "(depth, rows, cols)"}
+_TUPLE = {1: "1-tuple", 2: "pair", 3: "triple"}
+
+
+def as_tuple(value, name: str, *, minimum: int, axes: int = 2) -> tuple[int, ...]:
+    """Return `value` (an int or one int per axis) as a tuple of `axes` ints, each >= `minimum`."""
+    if isinstance(value, torch.Tensor):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        if len(value) != axes:
+            raise ValueError(
+                f"{name} must be an int or a {AXES[axes]} {_TUPLE[axes]}, "
+                f"got {len(value)} values: {value!r}"
+            )
+        result = tuple(_as_int(v, name) for v in value)
+    else:
+        result = (_as_int(value, name),) * axes
+    if min(result) < minimum:
+        rule = "at least 1" if minimum == 1 else "0 or more"
+        raise ValueError(f"{name} must be {rule}, got {value!r}")
+    return result
 
 
 def as_pair(value, name: str, *, minimum: int) -> Pair:
     """Return `value` (an int or a pair of ints) as `(rows, cols)`, each >= `minimum`."""
-    if isinstance(value, torch.Tensor):
-        value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise ValueError(
-                f"{name} must be an int or a (rows, cols) pair, got {len(value)} values: {value!r}"
-            )
-        pair = (_as_int(value[0], name), _as_int(value[1], name))
-    else:
-        pair = (_as_int(value, name),) * 2
-    if min(pair) < minimum:
-        rule = "at least 1" if minimum == 1 else "0 or more"
-        raise ValueError(f"{name} must be {rule}, got {value!r}")
-    return pair
+    return as_tuple(value, name, minimum=minimum, axes=2)
 
 
 def _as_int(value, name: str) -> int:
@@ -96,41 +105,59 @@ class Sides(NamedTuple):
         return None
 
 
-PADDING_FORMS = ("an int, a (rows, cols) pair, a (left, right, top, bottom) 4-tuple, "
-                 "'valid' or 'same'")
+# per-side padding in F.pad's order: the last axis first
+_SIDE_NAMES = {1: "(left, right) pair", 2: "(left, right, top, bottom) 4-tuple",
+               3: "(left, right, top, bottom, front, back) 6-tuple"}
 
 
-def as_sides(padding, *, kernel: Pair = (1, 1), dilation: Pair = (1, 1),
-             stride: Pair = (1, 1)) -> Sides:
-    """Padding in any form nn.Conv2d or F.pad takes, as cells on each side.
+def padding_forms(axes: int) -> str:
+    """The forms of `padding` a window sliding along `axes` axes takes, in words."""
+    return (f"an int, a {AXES[axes]} {_TUPLE[axes]}, a {_SIDE_NAMES[axes]}, "
+            "'valid' or 'same'")
 
-    'same' pads d(k - 1) cells in all per axis, the odd one at the bottom or the
-    right, as PyTorch does; like nn.Conv2d it refuses a stride above 1.
+
+PADDING_FORMS = padding_forms(2)
+
+
+def as_pads(padding, *, kernel: tuple[int, ...], dilation: tuple[int, ...],
+            stride: tuple[int, ...]) -> tuple[Pair, ...]:
+    """Padding in any form nn.ConvNd or F.pad takes, as (before, after) cells per axis.
+
+    The number of axes is `len(kernel)`. 'same' pads d(k - 1) cells in all per axis,
+    the odd one after (at the bottom, the right, the back), as PyTorch does; like
+    nn.ConvNd it refuses a stride above 1.
     """
+    axes = len(kernel)
     if isinstance(padding, str):
         if padding == "valid":
-            return Sides(0, 0, 0, 0)
+            return ((0, 0),) * axes
         if padding != "same":
-            raise ValueError(f"padding must be {PADDING_FORMS}; got the string {padding!r}")
-        if stride != (1, 1):
+            raise ValueError(f"padding must be {padding_forms(axes)}; got the string {padding!r}")
+        if any(s != 1 for s in stride):
             raise ValueError(
                 f"padding='same' is not supported for strided convolutions (stride {stride}): "
                 "PyTorch refuses it too; give the padding as numbers"
             )
-        (t, b), (left, r) = (_split(dilation[a] * (kernel[a] - 1)) for a in (0, 1))
-        return Sides(left, r, t, b)
+        return tuple(_split(d * (k - 1)) for k, d in zip(kernel, dilation, strict=True))
     if isinstance(padding, torch.Tensor):
         padding = padding.tolist()
-    if isinstance(padding, (list, tuple)) and len(padding) == 4:
-        sides = Sides(*(_as_int(v, "padding") for v in padding))
+    if isinstance(padding, (list, tuple)) and len(padding) == 2 * axes:
+        sides = [_as_int(v, "padding") for v in padding]
         if min(sides) < 0:
             raise ValueError(f"padding must be 0 or more on every side, got {padding!r}")
-        return sides
-    if isinstance(padding, (list, tuple)) and len(padding) != 2:
-        raise ValueError(f"padding must be {PADDING_FORMS}; got {len(padding)} values: "
+        return tuple(zip(sides[-2::-2], sides[::-2], strict=True))
+    if isinstance(padding, (list, tuple)) and len(padding) != axes:
+        raise ValueError(f"padding must be {padding_forms(axes)}; got {len(padding)} values: "
                          f"{padding!r}")
-    p_h, p_w = as_pair(padding, "padding", minimum=0)
-    return Sides(p_w, p_w, p_h, p_h)
+    return tuple((p, p) for p in as_tuple(padding, "padding", minimum=0, axes=axes))
+
+
+def as_sides(padding, *, kernel: Pair = (1, 1), dilation: Pair = (1, 1),
+             stride: Pair = (1, 1)) -> Sides:
+    """Padding in any form nn.Conv2d or F.pad takes, as cells on each side (see `as_pads`)."""
+    (top, bottom), (left, right) = as_pads(padding, kernel=kernel, dilation=dilation,
+                                           stride=stride)
+    return Sides(left, right, top, bottom)
 
 
 def _split(total: int) -> Pair:

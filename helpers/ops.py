@@ -12,7 +12,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._args import Pair, Sides, as_pair, as_sides, as_tensor, common_dtype
+from ._args import (
+    Pair,
+    Sides,
+    as_pads,
+    as_pair,
+    as_sides,
+    as_tensor,
+    as_tuple,
+    common_dtype,
+)
 
 POOL_MODES = ("max", "avg")
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -36,15 +45,26 @@ def conv_output_shape(input_size, kernel_size, *, padding=0, stride=1, dilation=
 
 
 def _check_fit(n: Pair, k: Pair, sides: Sides, d: Pair, what: str) -> None:
-    """Raise if the window (`what`: "kernel" or "pool window") has no position on the input.
+    """Raise if a 2-D window (`what`: "kernel" or "pool window") has no position on the input."""
+    check_fit(n, k, (sides.rows, sides.cols), d, what)
+
+
+_AXIS_WORDS = {1: ("values",), 2: ("rows", "columns"), 3: ("slices", "rows", "columns")}
+
+
+def check_fit(n: tuple[int, ...], k: tuple[int, ...], pads: tuple[Pair, ...],
+              d: tuple[int, ...], what: str) -> None:
+    """Raise if the window (`what`: "kernel" or "pool window") of size `k`, dilation `d`,
+    has no position on an input of size `n` padded by `pads` ((before, after) per axis).
 
     The message speaks of padding only when there is some on the axis that is too small.
     """
-    for axis, name, (before, after) in ((0, "rows", sides.rows), (1, "columns", sides.cols)):
-        span = d[axis] * (k[axis] - 1) + 1
+    size = " x ".join(map(str, k)) if len(k) > 1 else f"{k[0]}-wide"
+    for axis, name in enumerate(_AXIS_WORDS[len(k)]):
+        (before, after), span = pads[axis], d[axis] * (k[axis] - 1) + 1
         room = n[axis] + before + after
         if span > room:
-            window = f"a {k[0]} x {k[1]} {what}"
+            window = f"a {size} {what}"
             if d[axis] > 1:
                 window += f" with dilation {d[axis]} spans {span} {name}, so it"
             has = f"this input has {n[axis]}"
@@ -85,14 +105,17 @@ def pad_sides(X: torch.Tensor, sides: Sides, mode: str = "zeros") -> torch.Tenso
     return F.pad(X, tuple(sides), mode=mode)
 
 
-def windows(Xp: torch.Tensor, window: Pair, stride: Pair, dilation: Pair) -> torch.Tensor:
-    """All window positions of a (padded) input `(..., H, W)` as `(..., m_h, m_w, k_h, k_w)`.
+def windows(Xp: torch.Tensor, window, stride, dilation) -> torch.Tensor:
+    """All window positions of a (padded) input as `(..., m_1, .., m_N, k_1, .., k_N)`, the
+    window sliding along the last N = len(window) axes (e.g. `(..., H, W)` for N = 2).
 
     A view, not a copy: element `[..., i, j, a, b]` is `Xp[..., i*s_h + a*d_h, j*s_w + b*d_w]`.
     """
-    (kh, kw), (sh, sw), (dh, dw) = window, stride, dilation
-    spans = Xp.unfold(-2, dh * (kh - 1) + 1, sh).unfold(-2, dw * (kw - 1) + 1, sw)
-    return spans[..., ::dh, ::dw]
+    axes = len(window)
+    spans = Xp
+    for k, s, d in zip(window, stride, dilation, strict=True):
+        spans = spans.unfold(-axes, d * (k - 1) + 1, s)
+    return spans[(...,) + tuple(slice(None, None, d) for d in dilation)]
 
 
 class Parts(NamedTuple):
@@ -119,15 +142,58 @@ def correlate_parts(X, K, *, padding=0, stride=1, dilation=1, padding_mode="zero
             "the kernel needs one k_h x k_w slice per input channel"
         )
     X, K = common_dtype(X, K)
-    s = as_pair(stride, "stride", minimum=1)
-    d = as_pair(dilation, "dilation", minimum=1)
+    return _correlate(X, K, padding, stride, dilation,
+                      lambda x, pads: pad_sides(x, Sides(*pads[1], *pads[0]), padding_mode))
+
+
+def _correlate(X, K, padding, stride, dilation, pad) -> Parts:
+    """Cross-correlate `X` (`c x n_1 x .. x n_N`) with `K` (`c x k_1 x .. x k_N`) channel by
+    channel; `pad(X, pads)` adds the padding, (before, after) per axis."""
+    axes = K.dim() - 1
+    s = as_tuple(stride, "stride", minimum=1, axes=axes)
+    d = as_tuple(dilation, "dilation", minimum=1, axes=axes)
     k = tuple(K.shape[1:])
-    sides = as_sides(padding, kernel=k, dilation=d, stride=s)
-    _check_fit(tuple(X.shape[1:]), k, sides, d, "kernel")
-    padded = pad_sides(X, sides, padding_mode)
+    pads = as_pads(padding, kernel=k, dilation=d, stride=s)
+    check_fit(tuple(X.shape[1:]), k, pads, d, "kernel")
+    padded = pad(X, pads)
     win = windows(padded, k, s, d)
-    products = win * K[:, None, None]
-    return Parts(padded, win, products, products.sum((-2, -1)))
+    products = win * K.reshape(K.shape[:1] + (1,) * axes + k)
+    return Parts(padded, win, products, products.sum(tuple(range(-axes, 0))))
+
+
+def correlate_nd_parts(X, K, *, axes: int, padding=0, stride=1, dilation=1) -> Parts:
+    """The pieces of a one-channel cross-correlation along `axes` axes (1 or 3), zero-padded.
+
+    X and K have `axes` dimensions; the fields of Parts gain a leading axis of size 1.
+    """
+    layout = {1: ("length", "k"), 3: ("depth, height, width", "k_d, k_h, k_w")}[axes]
+    name = {1: ("x", "k"), 3: ("X", "K")}[axes]
+    X = as_tensor(X, name[0], ndim=axes, layout=layout[0])
+    K = as_tensor(K, name[1], ndim=axes, layout=layout[1])
+    X, K = common_dtype(X, K)
+    return _correlate(X[None], K[None], padding, stride, dilation,
+                      lambda x, pads: F.pad(x, sum(reversed(pads), ())))
+
+
+def corr1d(x, k, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+    """1-D cross-correlation of a signal `x` (length n) with a kernel `k`, as F.conv1d.
+
+    `padding` is added on each side: an int, a 1-tuple, a (left, right) pair as F.pad
+    takes it, 'valid' or 'same'; `stride` and `dilation` are ints or 1-tuples.
+    """
+    return correlate_nd_parts(x, k, axes=1, padding=padding, stride=stride,
+                              dilation=dilation).partial[0]
+
+
+def corr3d(X, K, *, padding=0, stride=1, dilation=1) -> torch.Tensor:
+    """3-D cross-correlation of a volume `X` (`d x h x w`) with a kernel `K`, as F.conv3d.
+
+    `padding` is added on each side: an int, a (depth, rows, cols) triple, a
+    (left, right, top, bottom, front, back) 6-tuple as F.pad takes it, 'valid' or
+    'same'; `stride` and `dilation` are ints or (depth, rows, cols) triples.
+    """
+    return correlate_nd_parts(X, K, axes=3, padding=padding, stride=stride,
+                              dilation=dilation).partial[0]
 
 
 def corr2d(X, K, *, padding=0, stride=1, dilation=1, padding_mode="zeros") -> torch.Tensor:
