@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks stale e2e bench clean
+.PHONY: setup lab test lint notebooks stale e2e bench handout clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -64,6 +64,13 @@ notebooks: setup
 # Which stored outputs `make notebooks` would change (README, "Reviewing a notebook diff").
 stale: setup
 	$(BIN)/python tools/freshness.py $(NOTEBOOKS)
+
+# Copies of the chapters to hand out, without the worked solutions (cells tagged `solution`);
+# nbval re-runs each copy, so every exercise's check still works.
+handout: setup
+	rm -rf build/handout
+	$(BIN)/python tools/build_handout.py build/handout $(NOTEBOOKS)
+	$(BIN)/python -m pytest build/handout
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
