@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks stale e2e bench handout clean
+.PHONY: setup lab test lint notebooks stale e2e bench slides handout clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -53,6 +53,7 @@ test: lint
 # Every notebook in a real JupyterLab and Debian's Chromium (see README, "Browser test").
 e2e: setup $(E2E_STAMP)
 	$(BIN)/python e2e/check_book.py
+	$(BIN)/python e2e/slides.py
 
 # How fast the frames, parameter changes and notebooks are (README, "Performance").
 bench: setup
@@ -64,6 +65,10 @@ notebooks: setup
 # Which stored outputs `make notebooks` would change (README, "Reviewing a notebook diff").
 stale: setup
 	$(BIN)/python tools/freshness.py $(NOTEBOOKS)
+
+# A reveal.js deck per chapter from its slide metadata, playing offline (README, "Teach from it").
+slides: setup
+	$(BIN)/python tools/build_slides.py build/slides $(NOTEBOOKS)
 
 # Copies of the chapters to hand out, without the worked solutions (cells tagged `solution`);
 # nbval re-runs each copy, so every exercise's check still works.

@@ -1,10 +1,12 @@
-"""The lecture cut every chapter carries, and the handout made from it.
+"""The lecture cut every chapter carries, and the decks and handouts made from it.
 
 Each cell's `metadata.slideshow.slide_type` says what `make slides` puts in the
 chapter's deck; the worked solutions carry the tag `solution`, which `make
 handout` drops.
 """
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from build_handout import handout, is_solution  # noqa: E402
+from build_slides import WIDGET_STATE, lecture_copy  # noqa: E402
 
 NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb"))
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
@@ -76,3 +79,21 @@ def test_the_handout_drops_the_solutions_and_keeps_every_exercise(notebook):
     checks = [c.source for c in copy.cells if "helpers.check(" in c.source]
     assert checks == [c.source for c in notebook.cells if c.cell_type == "code"
                       and "helpers.check(" in c.source] != [], "every exercise and its check"
+
+
+def test_a_deck_carries_the_cells_on_slides_and_only_the_widgets_they_show(notebook):
+    deck = lecture_copy(notebook)
+    assert [c for c in deck.cells if slide_type(c) == "skip"] == []
+    assert not deck.cells[0].source.count("Before you start")
+    state = deck.metadata.widgets[WIDGET_STATE]["state"]
+    shown = {o.data[WIDGET_VIEW]["model_id"] for c in deck.cells for o in c.get("outputs", [])
+             if WIDGET_VIEW in o.get("data", {})}
+    assert shown <= set(state)
+    refs = {ref for entry in state.values()
+            for ref in re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(entry))}
+    assert refs <= set(state), "every model a kept widget or link refers to is kept"
+    links = [e for e in state.values() if e["model_name"] in ("LinkModel", "DirectionalLinkModel")]
+    players = sum(w.startswith("Player(") for c in deck.cells for w in widgets_shown(c))
+    assert len(links) >= 2 * players, "Play, slider and frames stay linked in every Player"
+    full = notebook.metadata.widgets[WIDGET_STATE]["state"]
+    assert len(state) <= len(full)

@@ -1,0 +1,259 @@
+"""Open every lecture deck from disk in Chromium with the network blocked, as a lecture room does.
+
+Builds the decks (tools/build_slides.py) into build/slides/, then opens each one
+at 1920x1080 from file:// in a browser context that is offline, where every
+request for anything outside build/slides/ is aborted and reported. For each
+deck it checks: no console error and no page error; every stored widget renders
+(no text fallback); every Player plays through its stored frames in order (step,
+value and output cell as stored in the notebook); the presenter keys step the
+Player's animation first and the slides after its last step, forwards (Right,
+Page Down) and backwards (Left, Page Up); a Player's frame is large enough to
+read from the back of a room and lies wholly on screen. Screenshots:
+`build/e2e/slides/<deck>-title.png` and `<deck>-player-N.png` (mid-animation).
+
+    python e2e/slides.py [NOTEBOOK ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+from check_book import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    RECORD_FRAMES,
+    Failure,
+    Report,
+    type_into_readout,
+    wait_for,
+)
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import build_slides  # noqa: E402
+
+SCREEN = {"width": 1920, "height": 1080}  # a 1080p projector
+PLAY_INTERVAL_MS = 100
+MIN_CELL_PX = 48  # a grid cell's height on the screen: readable from the back of a room
+MIN_TEXT_PX = 26  # the height of a line of the frame's arithmetic on the screen
+FRAME = re.compile(r'data-step="(\d+)" data-value="([^"]*)" data-out="([^"]*)"')
+REVEAL = "_static/reveal.js/dist/reveal.js"
+WIDGET_VIEW = "script[type='application/vnd.jupyter.widget-view+json']"
+
+
+def stored_players(nb: nbformat.NotebookNode) -> list[list[dict]]:
+    """Each Player the deck shows, in order, as its stored frames' step, value and output."""
+    state = nb.metadata["widgets"][build_slides.WIDGET_STATE]["state"]
+    players = []
+
+    def walk(model: str) -> None:
+        entry = state[model]
+        children = [c.removeprefix("IPY_MODEL_") for c in entry["state"].get("children", [])]
+        if entry["model_name"] == "StackModel":
+            frames = [FRAME.search(state[c]["state"]["value"]) for c in children]
+            if frames and all(frames):
+                players.append([{"step": int(f[1]), "value": html.unescape(f[2]), "out": f[3]}
+                                for f in frames])
+            return
+        for child in children:
+            walk(child)
+
+    for cell in build_slides.lecture_copy(nb).cells:
+        for output in cell.get("outputs", []):
+            if build_slides.WIDGET_VIEW in output.get("data", {}):
+                walk(output.data[build_slides.WIDGET_VIEW]["model_id"])
+    return players
+
+
+class Deck:
+    """One deck open in the browser, with reveal.js's API reachable as `__deck`."""
+
+    def __init__(self, page: Page, path: Path):
+        self.page, self.path = page, path
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.require && document.querySelector('.reveal.ready')",
+                               timeout=30_000)
+        page.evaluate("url => new Promise(done => require([url], R => "
+                      "{ window.__deck = R; done(); }))", REVEAL)
+
+    def indices(self, element=None) -> tuple[int, int]:
+        """The slide shown, or the slide that holds `element` (a Locator)."""
+        script = "e => { const i = __deck.getIndices(e && e.closest('section')); " \
+                 "return [i.h, i.v || 0]; }"
+        return tuple(element.evaluate(script) if element else self.page.evaluate(script))
+
+    def go(self, h: int, v: int) -> None:
+        self.page.evaluate("([h, v]) => __deck.slide(h, v)", [h, v])
+
+    def press(self, key: str) -> None:
+        """A presenter's key, sent to the slide (not to a focused control)."""
+        self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        self.page.keyboard.press(key)
+
+
+def check_widgets(deck: Deck) -> int:
+    """Every stored widget view rendered by html-manager; none shows its text fallback."""
+    views = deck.page.locator(WIDGET_VIEW).count()
+    wait_for(lambda: deck.page.locator(".jp-OutputArea-output .jupyter-widgets").count()
+             >= views, 30, f"{views} widgets to render")
+    broken = deck.page.locator(".jupyter-widgets", has_text=re.compile(
+        r"Error displaying widget|model not found|Internal error")).count()
+    fallback = deck.page.locator(".jp-OutputArea-output pre", has_text=re.compile(
+        r"^(Player|FieldView|LiveView|SpeedTest|DigitPad|TrainingProgress)\(")).count()
+    if broken or fallback:
+        raise Failure(f"{broken} widget(s) show an error, {fallback} their text fallback")
+    return views
+
+
+def frame_of(root) -> dict:
+    """The frame a Player shows: its step, value and output cell."""
+    return root.evaluate("""root => {
+      const frame = Array.from(root.querySelectorAll('.cbk[data-step]'))
+        .find(e => e.offsetParent !== null);
+      return frame ? {step: +frame.dataset.step, value: frame.dataset.value,
+                      out: frame.dataset.out} : null;
+    }""")
+
+
+def check_readable(root, where: str) -> None:
+    """At 1080p, the frame's cells and arithmetic are big and the frame is on screen."""
+    size = root.evaluate("""root => {
+      const frame = Array.from(root.querySelectorAll('.cbk[data-step]'))
+        .find(e => e.offsetParent !== null);
+      const box = frame.getBoundingClientRect();
+      const cells = Array.from(frame.querySelectorAll('svg g rect'))
+        .map(r => r.getBoundingClientRect().height).sort((a, b) => a - b);
+      const math = frame.querySelector('.cbk-math > div');
+      return {cell: cells[cells.length >> 1], text: math ? math.getBoundingClientRect().height : 0,
+              top: box.top, bottom: box.bottom, left: box.left, right: box.right};
+    }""")
+    if size["cell"] < MIN_CELL_PX or size["text"] < MIN_TEXT_PX:
+        raise Failure(f"{where}: grid cells {size['cell']:.0f} px and lines of arithmetic "
+                      f"{size['text']:.0f} px high at 1920x1080; at least {MIN_CELL_PX} and "
+                      f"{MIN_TEXT_PX} px read from the back of a room")
+    if size["top"] < 0 or size["left"] < 0 or size["bottom"] > SCREEN["height"] \
+            or size["right"] > SCREEN["width"]:
+        raise Failure(f"{where}: the frame runs off the screen ({size})")
+
+
+def check_player(deck: Deck, n: int, stored: list[dict], shots: Path) -> str:
+    """Keys step the animation, then the slides; Play shows the stored frames in order."""
+    page, where = deck.page, f"Player {n}"
+    root = page.locator(".widget-play").nth(n - 1).locator("xpath=../..")
+    h, v = deck.indices(root)
+    deck.go(h, v)
+    count, last = len(stored), len(stored) - 1
+
+    def shows(step: int, what: str) -> None:
+        wait_for(lambda: frame_of(root) == stored[step], 10, f"{where} to show step {step} "
+                 f"after {what} (shows {frame_of(root)})")
+
+    shows(0, "arriving on its slide")
+    check_readable(root, where)
+    for step in range(1, count):  # forwards: the animation, then the next slide
+        deck.press("ArrowRight" if step % 2 else "PageDown")
+        shows(step, "a forward key")
+        if step == count // 2:
+            page.screenshot(path=str(shots / f"{deck.path.stem.split('.')[0]}-player-{n}.png"))
+    deck.press("PageDown")
+    wait_for(lambda: deck.indices() != (h, v), 10, f"the slide after {where}'s last step")
+    deck.press("PageUp")  # back onto the slide, at the last step, and back through the steps
+    wait_for(lambda: deck.indices() == (h, v), 10, f"the way back to {where}'s slide")
+    shows(last, "coming back to its slide")
+    for step in range(last - 1, -1, -1):
+        deck.press("ArrowLeft" if step % 2 else "PageUp")
+        shows(step, "a backward key")
+    if (h, v) != (0, 0):
+        deck.press("ArrowLeft")
+        wait_for(lambda: deck.indices() != (h, v), 10, f"the slide before {where}'s first step")
+        deck.go(h, v)
+    if count > 1:
+        bar = root.locator(".widget-play").locator("xpath=..")  # Play, steps, step, speed
+        type_into_readout(bar.locator(".widget-hslider").nth(1), PLAY_INTERVAL_MS)
+        root.evaluate(RECORD_FRAMES)
+        root.locator(".widget-play button").first.click()
+        wait_for(lambda: root.evaluate("r => r.__e2eFrames.at(-1).step") == last,
+                 10 + count * 3 * PLAY_INTERVAL_MS / 1000, f"{where}'s Play to reach the end")
+        played = [{k: f[k] for k in ("step", "value", "out")}
+                  for f in root.evaluate("r => r.__e2eFrames")]
+        if played != stored:
+            raise Failure(f"{where}: Play showed {played}, the notebook stores {stored}")
+    return f"{count} steps"
+
+
+def check_deck(browser, path: Path, notebook: Path, shots: Path, report: Report) -> None:
+    name, inside = path.name, path.parent.resolve().as_uri() + "/"
+    context = browser.new_context(viewport=SCREEN, offline=True)
+    page = context.new_page()
+    outside, errors = [], []
+
+    def route(request_route) -> None:
+        if request_route.request.url.startswith(inside):
+            request_route.continue_()
+        else:
+            request_route.abort()
+
+    def request(req) -> None:
+        if not req.url.startswith(inside):
+            outside.append(req.url)
+
+    page.route("**/*", route)
+    page.on("request", request)
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        deck = Deck(page, path)
+        views = check_widgets(deck)
+        page.screenshot(path=str(shots / f"{notebook.stem}-title.png"))
+        stored = stored_players(nbformat.read(notebook, as_version=4))
+        shown = page.locator(".widget-play").count()
+        if shown != len(stored):
+            raise Failure(f"the deck shows {shown} Players, the notebook's cut {len(stored)}")
+        played = [check_player(deck, n, frames, shots) for n, frames in enumerate(stored, 1)]
+        print(f"ok {name}: {views} widgets, Players: {', '.join(played) or 'none'}", flush=True)
+    except Failure as failure:
+        report.fail(name, str(failure))
+    finally:
+        context.close()
+    for url in outside:
+        report.fail(name, f"asked for {url}, outside build/slides/ (blocked)")
+    for error in errors:
+        report.fail(name, f"console error: {error}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="chapters whose decks to check (default: every notebooks/*.ipynb)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides")
+    args = parser.parse_args(argv)
+    notebooks = [p.resolve() for p in args.notebooks]
+    notebooks = notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    decks = build_slides.build(args.out, notebooks)
+    shots = ROOT / "build" / "e2e" / "slides"
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    report = Report()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            for deck, notebook in zip(decks, notebooks, strict=True):
+                check_deck(browser, deck, notebook, shots, report)
+        finally:
+            browser.close()
+    if report.failures:
+        print(f"\n{len(report.failures)} failure(s):", *report.failures, sep="\n")
+        return 1
+    print(f"\nall {len(decks)} deck(s) passed offline; screenshots in {shots}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
