@@ -82,7 +82,8 @@ PACKAGES = {
         "4.0.2",
         "sha512-LWZSUenufF1gpD7npxJ7KfoQQFKgc1D6XrLTFgKlwWNP1BQ74hT48KONFWMAw+8R/QUeaScCLCLrBVHDfFIEiw==",
         (r"dist/reveal\.(js|css)", r"dist/theme/[a-z]+\.css",
-         r"dist/theme/fonts/[^/]+/[^/]+\.(css|woff)", r"plugin/notes/.+", "LICENSE")),
+         r"dist/theme/fonts/[^/]+/[^/]+\.(css|woff)", r"plugin/notes/.+", r"plugin/zoom/zoom\.js",
+         "LICENSE")),
 }
 PAGE_PACKAGES = ("@jupyter-widgets/html-manager", "requirejs", "jquery", "mathjax")
 # html-manager's bundles take the folder of the page as their base and ask for their icon
