@@ -10,13 +10,14 @@
  *
  * Every widget frame on the shown slide is zoomed to fill the slide's free height
  * (at most MAX_ZOOM times), so that it reads from the back of a room; a slide
- * taller than the canvas is shrunk to fit rather than cut off.
+ * taller than the canvas is shrunk to fit (down to MIN_ZOOM, then it scrolls).
  */
 define([], function () {
   "use strict";
   var FORWARD = ["ArrowRight", "ArrowDown", "PageDown", " ", "n", "N"];
   var BACK = ["ArrowLeft", "ArrowUp", "PageUp", "p", "P"];
   var MAX_ZOOM = 2.2;
+  var MIN_ZOOM = 0.7;  // smaller text would not read from the back of a room
 
   // The handle of each Player's step slider on `slide`: the first slider beside a Play.
   function steppers(slide) {
@@ -56,11 +57,16 @@ define([], function () {
     var frames = Array.from(slide.querySelectorAll(".cbk")).filter(function (frame) {
       return frame.offsetParent !== null;
     });
-    slide.style.zoom = "";
+    slide.style.zoom = slide.style.height = slide.style.overflowY = "";
     frames.forEach(function (frame) { frame.style.zoom = ""; });
     var free = height - slide.scrollHeight;
     if (free < 0) {
-      slide.style.zoom = (height / slide.scrollHeight).toFixed(3);
+      var shrink = Math.max(MIN_ZOOM, height / slide.scrollHeight);
+      slide.style.zoom = shrink.toFixed(3);
+      if (shrink === MIN_ZOOM) {  // still too tall: it scrolls (mouse wheel)
+        slide.style.height = (height / MIN_ZOOM) + "px";
+        slide.style.overflowY = "auto";
+      }
     } else if (frames.length) {
       var tall = frames.reduce(function (sum, frame) { return sum + frame.offsetHeight; }, 0);
       var zoom = Math.min(MAX_ZOOM, 1 + 0.95 * free / tall);
