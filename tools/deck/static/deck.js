@@ -52,6 +52,14 @@ define([], function () {
     return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
   }
 
+  // The share of the content of `frame` that lies left of the right edge of `slide`.
+  function share(frame, slide) {
+    var range = document.createRange();
+    range.selectNodeContents(frame);
+    var box = range.getBoundingClientRect(), edge = slide.getBoundingClientRect().right;
+    return box.right > edge ? (edge - box.left) / box.width : 1;
+  }
+
   // Zoom the widget frames on `slide` to fill its free height; shrink a slide that overflows.
   function fit(slide, height) {
     var frames = Array.from(slide.querySelectorAll(".cbk")).filter(function (frame) {
@@ -70,7 +78,11 @@ define([], function () {
     } else if (frames.length) {
       var tall = frames.reduce(function (sum, frame) { return sum + frame.offsetHeight; }, 0);
       var zoom = Math.min(MAX_ZOOM, 1 + 0.95 * free / tall);
-      frames.forEach(function (frame) { frame.style.zoom = zoom.toFixed(3); });
+      frames.forEach(function (frame) {
+        frame.style.zoom = zoom.toFixed(3);
+        var fits = share(frame, slide);  // below 1 when a line that cannot wrap runs off
+        if (fits < 1) frame.style.zoom = (zoom * fits).toFixed(3);
+      });
     }
   }
 
