@@ -9,7 +9,7 @@ decks work from disk with no network. tools/deck/ is the deck's template: a 16:9
 canvas, reveal.js's `white` theme (`simple` loads Google Fonts), and a plugin
 (deck.js) with which presenter keys step an animation before leaving its slide.
 
-    python tools/build_slides.py OUT_DIR NOTEBOOK ...
+    python tools/build_slides.py [OUT_DIR [NOTEBOOK ...]]   # build/slides, every chapter
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import vendor_js
 from nbconvert import SlidesExporter
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 PACKAGES = vendor_js.PAGE_PACKAGES + ("reveal.js",)
 # The first cell's note on running the notebook in JupyterLab; a deck needs no kernel.
 BEFORE_YOU_START = re.compile(r"\*\*Before you start\.\*\*.*?\n\n", re.DOTALL)
@@ -113,9 +114,9 @@ def build(out: Path, notebooks: list[Path]) -> list[Path]:
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) < 2:
-        sys.exit("usage: build_slides.py OUT_DIR NOTEBOOK ...")
-    for deck in build(Path(argv[0]), [Path(name) for name in argv[1:]]):
+    out = Path(argv[0]) if argv else ROOT / "build" / "slides"
+    notebooks = [Path(name) for name in argv[1:]] or sorted(ROOT.glob("notebooks/*.ipynb"))
+    for deck in build(out, notebooks):
         print(deck)
 
 
