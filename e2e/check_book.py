@@ -6,9 +6,10 @@ widget the stored notebook shows renders (no text fallback), that every Player
 plays and steps through exactly the frames of its step model with arithmetic
 that adds up, that every parameter control re-renders without an error, and
 that FieldView, SpeedTest and LiveView answer their controls, and that clicking
-cells of a DigitPad paints them and changes the prediction it shows. Screenshots go to
-`build/e2e/<notebook>/`. Exit status 1 if anything failed; every failure names
-the notebook, the cell and the widget.
+cells of a DigitPad paints them and changes the prediction it shows, and that a
+PictureUpload shows a small PNG the test uploads and refuses a text file with a
+message. Screenshots go to `build/e2e/<notebook>/`. Exit status 1 if anything
+failed; every failure names the notebook, the cell and the widget.
 
     python e2e/check_book.py [NOTEBOOK ...]
 """
@@ -16,6 +17,7 @@ the notebook, the cell and the widget.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import shutil
@@ -24,9 +26,11 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from frame_math import MathError, check_frame_math, shown_value
 from kernel_probe import KernelProbe
 from lab_server import LabServer
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, sync_playwright
 from reading import check_contrast, check_keyboard, check_layouts, set_theme
@@ -465,8 +469,76 @@ class DigitPadCheck(WidgetCheck):
             " ".join(map(str, shown))
 
 
+class PictureUploadCheck(WidgetCheck):
+    """Uploading a small PNG (made here) shows it and its kernel outputs, decoded by the
+    kernel; uploading a text file shows a message; neither file is kept."""
+
+    def png(self) -> bytes:
+        rows, cols = np.mgrid[0:UPLOAD_SHAPE[0], 0:UPLOAD_SHAPE[1]]
+        pixels = np.stack([rows * 12, cols * 9, 255 - rows * 12], -1).astype(np.uint8)
+        out = io.BytesIO()
+        Image.fromarray(pixels).save(out, format="PNG")
+        return out.getvalue()
+
+    def upload(self, name: str, mime: str, data: bytes) -> None:
+        """Press the upload button and pick the file in the chooser it opens (its file input
+        is not in the page, so it cannot be filled directly)."""
+        with self.page.expect_file_chooser() as chooser:
+            self.root.locator("button.widget-upload").click()
+        chooser.value.set_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+    def shown(self) -> dict:
+        return self.root.evaluate("""root => {
+          const view = root.querySelector('.cbk-picture');
+          const message = root.querySelector('.cbk-msg');
+          const images = Array.from(root.querySelectorAll('.cbk-picture img'));
+          return {picture: view ? view.dataset.picture : null,
+                  message: message ? message.textContent : null,
+                  images: images.length,
+                  decoded: images.every(i => i.complete && i.naturalWidth > 0)};
+        }""")
+
+    def expect(self, what: str, condition) -> dict:
+        seen = {}
+
+        def ok() -> bool:
+            seen.update(self.shown())
+            return condition(seen, self.model())
+
+        try:
+            wait_for(ok, 20, what)
+        except Failure:
+            raise Failure(f"{what}: the page shows {seen!r}, the kernel holds "
+                          f"{self.model()!r}") from None
+        return seen
+
+    def run(self) -> str:
+        self.root.scroll_into_view_if_needed()
+        first = self.expect("the stored picture", lambda seen, model: seen["picture"]
+                            == f"{model['name']} {model['shape'][1]}x{model['shape'][2]}"
+                            and seen["decoded"])
+        name = "e2e-picture.png"
+        self.upload(name, "image/png", self.png())
+        h, w = UPLOAD_SHAPE
+        shown = self.expect("the uploaded PNG", lambda seen, model: model["name"] == name
+                            and model["shape"] == [3, h, w] and model["files_kept"] == 0
+                            and seen["picture"] == f"{name} {h}x{w}" and seen["decoded"]
+                            and seen["images"] == first["images"])
+        self.root.screenshot(path=self.shot.with_name(self.shot.stem + "-uploaded.png"))
+        self.upload("notes.txt", "text/plain", b"a shopping list, not a picture\n")
+        refused = self.expect("the message for a text file", lambda seen, model:
+                              model["shape"] is None and model["files_kept"] == 0
+                              and model["message"].startswith("notes.txt is not a picture")
+                              and seen["message"] == model["message"]
+                              and seen["picture"] is None)
+        return (f"showed {name} ({h}x{w}) with {shown['images'] - 1} output maps; refused "
+                f"notes.txt: {refused['message']!r}")
+
+
 CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck,
-          "LiveView": LiveViewCheck, "DigitPad": DigitPadCheck}
+          "LiveView": LiveViewCheck, "DigitPad": DigitPadCheck,
+          "PictureUpload": PictureUploadCheck}
+UPLOAD_SHAPE = (16, 24)  # the PNG the test uploads: rows, columns
 
 
 def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,

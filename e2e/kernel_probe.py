@@ -3,10 +3,12 @@
 The browser shows what the widgets drew; the kernel holds the step model they
 drew it from. `KernelProbe` runs `DESCRIBE` in the notebook's own kernel (a
 second client on the same kernel, as a console attached to a notebook is) and
-returns, for every live Player, FieldView, SpeedTest, LiveView and DigitPad, its
-kind, its repr, its controls and, for a Player, the value and output position
-of every step (for a LiveView, the values its picture is drawn for and its
-message; for a DigitPad, the drawing and the network's prediction).
+returns, for every live Player, FieldView, SpeedTest, LiveView, DigitPad and
+PictureUpload, its kind, its repr, its controls and, for a Player, the value and
+output position of every step (for a LiveView, the values its picture is drawn for
+and its message; for a DigitPad, the drawing and the network's prediction; for a
+PictureUpload, the picture's name and shape, its message and how many uploaded files
+it still holds).
 It also gives each such widget a DOM class `e2e-<model id>`, so the browser
 test can find it on the page.
 """
@@ -25,6 +27,7 @@ def __e2e_describe():
     import ipywidgets
     from ipywidgets.widgets.widget import _instances
     from helpers.drawing import DigitPad
+    from helpers.upload import PictureUpload
     from helpers.widgets import FieldView, LiveView, Player, SpeedTest
 
     def control(name, widget):
@@ -36,7 +39,8 @@ def __e2e_describe():
 
     found = {}
     for widget in list(_instances.values()):
-        if not isinstance(widget, (Player, FieldView, SpeedTest, LiveView, DigitPad)) \
+        if not isinstance(widget, (Player, FieldView, SpeedTest, LiveView, DigitPad,
+                                   PictureUpload)) \
                 or widget.comm is None:
             continue
         tag = f"e2e-{widget.model_id}"
@@ -61,6 +65,10 @@ def __e2e_describe():
             info["prediction"] = widget.prediction
             info["message"] = widget.message
             info["image"] = widget.image.tolist()
+        elif isinstance(widget, PictureUpload):
+            info["name"], info["message"] = widget.name, widget.message
+            info["shape"] = None if widget.picture is None else list(widget.picture.shape)
+            info["files_kept"] = len(widget.upload.value)
         found[tag] = info
     return json.dumps(found)
 '''

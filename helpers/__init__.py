@@ -3,6 +3,7 @@
 from . import (
     exercises_ch1,  # noqa: F401 (registers chapter 1's exercises)
     exercises_ch2,  # noqa: F401 (registers chapter 2's exercises)
+    exercises_ch3,  # noqa: F401 (registers chapter 3's exercises)
     exercises_ch4,  # noqa: F401 (registers chapter 4's exercises)
     exercises_ch5,  # noqa: F401 (registers chapter 5's exercises)
     exercises_ch6,  # noqa: F401 (registers chapter 6's exercises)
@@ -18,6 +19,7 @@ from .digits import (
 from .drawing import DigitPad, TrainingProgress
 from .exercises import check
 from .fields import receptive_field
+from .groups import connections, show_connections
 from .images import (
     sample_photo,
     show_confusion,
@@ -43,6 +45,7 @@ from .pixel_steps import PixelSequence, PixelStep, conv1x1_steps
 from .pooling import pool_gradient, pool_shift, shift2d
 from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
+from .upload import PictureUpload, decode_picture
 from .widgets import (
     FieldView,
     LiveView,
@@ -62,6 +65,7 @@ __all__ = [
     "FieldView",
     "LiveView",
     "PixelSequence",
+    "PictureUpload",
     "PixelStep",
     "Player",
     "SpeedTest",
@@ -71,6 +75,7 @@ __all__ = [
     "accuracy",
     "check",
     "comp_conv2d",
+    "connections",
     "conv1x1_steps",
     "conv2d_steps",
     "conv_matrix",
@@ -83,6 +88,7 @@ __all__ = [
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1",
     "corr3d",
+    "decode_picture",
     "explore",
     "feature_maps",
     "gradient_view",
@@ -103,6 +109,7 @@ __all__ = [
     "shift_view",
     "show_conv_matrix",
     "show_confusion",
+    "show_connections",
     "show_counts",
     "show_digits",
     "show_feature_maps",

@@ -12,22 +12,24 @@ from ._args import as_pair
 from .ops import pool2d
 
 
-def sample_photo(shrink: int = 4) -> torch.Tensor:
-    """Grace Hopper's portrait from matplotlib's sample data, in grey.
+def sample_photo(shrink: int = 4, *, colour: bool = False) -> torch.Tensor:
+    """Grace Hopper's portrait from matplotlib's sample data, in grey or in colour.
 
-    Returns an `h x w` float tensor in [0, 1]: the 600 x 512 photograph averaged
-    over `shrink x shrink` blocks (150 x 128 by default).
+    Returns an `h x w` float tensor in [0, 1] (with `colour`, `3 x h x w`: red, green,
+    blue): the 600 x 512 photograph averaged over `shrink x shrink` blocks (150 x 128 by
+    default).
     """
     shrink = as_pair(shrink, "shrink", minimum=1)[0]
     path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
     rgb = torch.from_numpy(plt.imread(path).copy()).float() / 255
-    return pool2d(rgb.mean(-1), shrink, "avg", stride=shrink)
+    return pool2d(rgb.permute(2, 0, 1) if colour else rgb.mean(-1), shrink, "avg", stride=shrink)
 
 
 def show_images(images: dict, *, columns: int = 3, size: float = 2.6):
-    """Show named 2-D tensors side by side and return the figure.
+    """Show named images side by side and return the figure.
 
-    Images in [0, 1] are drawn in grey; images with negative values (edge maps)
+    A `3 x h x w` tensor is a colour picture (red, green, blue in [0, 1]). Of the 2-D
+    ones, images in [0, 1] are drawn in grey; images with negative values (edge maps)
     in a diverging orange-purple map centred on zero, readable by colour-blind readers.
     """
     rows = -(-len(images) // columns)
@@ -35,7 +37,9 @@ def show_images(images: dict, *, columns: int = 3, size: float = 2.6):
                              squeeze=False, layout="constrained")
     for ax, (name, image) in zip(axes.flat, images.items(), strict=False):
         data = torch.as_tensor(image).detach().float()
-        if data.min() < 0:
+        if data.dim() == 3:
+            ax.imshow(data.clamp(0, 1).permute(1, 2, 0))
+        elif data.min() < 0:
             limit = float(data.abs().max())
             shown = ax.imshow(data, cmap="PuOr", vmin=-limit, vmax=limit)
             fig.colorbar(shown, ax=ax, shrink=0.8)

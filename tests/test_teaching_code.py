@@ -61,6 +61,20 @@ def _split_inputs():
     yield torch.tensor([5, 5, 1, 5, 1, 1, 1, 7]), 0.5
 
 
+def _multi_in_inputs():
+    g = torch.Generator().manual_seed(0)
+    yield (torch.stack((torch.arange(9.0).reshape(3, 3), torch.arange(1.0, 10).reshape(3, 3))),
+           torch.stack((torch.arange(4.0).reshape(2, 2), torch.arange(1.0, 5).reshape(2, 2))))
+    for c_i, h, w, k_h, k_w in [(1, 1, 1, 1, 1), (3, 5, 4, 3, 2), (4, 6, 6, 1, 6)]:
+        yield torch.randn(c_i, h, w, generator=g), torch.randn(c_i, k_h, k_w, generator=g)
+
+
+def _multi_in_out_inputs():
+    g = torch.Generator().manual_seed(1)
+    for X, K in _multi_in_inputs():
+        yield X, torch.stack((K, K + 1, torch.randn(K.shape, generator=g)))
+
+
 def _conv1x1_inputs():
     g = torch.Generator().manual_seed(0)
     yield torch.arange(12.0).reshape(3, 2, 2), torch.arange(12.0).reshape(4, 3, 1, 1)
@@ -72,7 +86,8 @@ def _conv1x1_inputs():
 # both versions with (called once for each version, so arguments may be changed in place).
 INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs, "pool2d": _pool2d_inputs,
           "train": _train_inputs, "stratified_split": _split_inputs,
-          "corr2d_multi_in_out_1x1": _conv1x1_inputs}
+          "corr2d_multi_in_out_1x1": _conv1x1_inputs, "corr2d_multi_in": _multi_in_inputs,
+          "corr2d_multi_in_out": _multi_in_out_inputs}
 
 
 def teaching_cells():
@@ -84,10 +99,15 @@ def teaching_cells():
 
 
 def defined_functions(source: str) -> dict:
-    """Run only the imports and function definitions of a cell; return the functions."""
+    """Run only the imports and function definitions of a cell; return the functions.
+
+    A cell may call what an earlier cell taught (`corr2d`, say): the library's version
+    stands in for it, which the earlier cell's own test holds equal.
+    """
     tree = ast.parse(source)
     keep = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.Import, ast.ImportFrom))]
-    namespace = {"torch": torch, "nn": nn, "F": F}
+    namespace = {name: getattr(helpers, name) for name in helpers.__all__}
+    namespace.update({"torch": torch, "nn": nn, "F": F, "helpers": helpers})
     exec(compile(ast.Module(keep, type_ignores=[]), "<notebook cell>", "exec"), namespace)
     return {n.name: namespace[n.name] for n in keep if isinstance(n, ast.FunctionDef)}
 
