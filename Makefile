@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks stale e2e bench slides handout clean
+.PHONY: setup lab test lint notebooks stale e2e bench html slides handout clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -41,7 +41,9 @@ $(E2E_STAMP): pyproject.toml $(STAMP)
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The book's own notebooks are trusted, so their stored animations play as soon as one opens.
 lab: setup
+	$(BIN)/jupyter trust $(NOTEBOOKS)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 lint: setup
@@ -50,10 +52,17 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest
 
-# Every notebook in a real JupyterLab and Debian's Chromium (see README, "Browser test").
-e2e: setup $(E2E_STAMP)
+# Every notebook in a real JupyterLab and Debian's Chromium (see README, "Browser test"),
+# then every page of the static site with the network blocked.
+e2e: setup $(E2E_STAMP) html
 	$(BIN)/python e2e/check_book.py
 	$(BIN)/python e2e/slides.py
+	$(BIN)/python e2e/static_site.py
+
+# The book as a static site in build/html/, from the stored notebooks (README, "Read the
+# book without Python"); its JavaScript is fetched once from npm and cached in .venv.
+html: setup
+	$(BIN)/python tools/build_site.py
 
 # How fast the frames, parameter changes and notebooks are (README, "Performance").
 bench: setup

@@ -8,7 +8,8 @@ to build/bench.json:
     {"frame_ms": {KIND: {"median", "p90", "baseline_median"}},
      "param_change_ms": {KIND: {"median"}},
      "notebooks": {NAME: {"seconds", "peak_rss_mb", "bytes", "widget_state_bytes"}},
-     "total_seconds"}
+     "total_seconds",
+     "static": {BUILD: {"seconds", "bytes", "files", "pages"}}}
 
 A frame is the kernel's work from "the step changed" to "the frame is ready to
 send": a Player drawing live sets its step, renders the frame and hands the new
@@ -17,7 +18,9 @@ from scratch and renders it to PNG, as a plain notebook animation does. A
 parameter change is `Player.set(...)`: new steps, every frame, the new frame
 stack (for a LiveView: the new picture). A notebook runs from a fresh kernel
 with nbclient; the kernel's peak resident memory is its VmHWM. `total_seconds`
-is the whole book's run. This is a benchmark, not a test: it reports, it never
+is the whole book's run. A static build (`make html`; the decks too) runs as `make`
+runs it (the first run also fetches the JavaScript); its weight is every file it writes.
+This is a benchmark, not a test: it reports, it never
 fails on a slow machine.
 """
 
@@ -27,6 +30,7 @@ import argparse
 import json
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -43,7 +47,10 @@ from helpers.widgets import FieldView, Player
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"frame_ms": 5.0, "ratio": 40.0, "param_change_ms": 50.0, "total_seconds": 45.0,
-           "peak_rss_mb": 400.0, "bytes": 2_000_000}
+           "peak_rss_mb": 400.0, "bytes": 2_000_000, "static_seconds": 60.0,
+           "static_bytes": 25_000_000}
+# The static builds, each a command run from the repository's top and the folder it writes.
+STATIC_BUILDS = {"site (make html)": (["tools/build_site.py"], "build/html")}
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
@@ -199,6 +206,20 @@ def stored_weight(path: Path) -> dict:
             "widget_state_bytes": len(json.dumps(state, indent=1)) if state else 0}
 
 
+def static_builds() -> dict:
+    """Wall seconds of each static build and the weight of what it wrote."""
+    results = {}
+    for name, (command, folder) in STATIC_BUILDS.items():
+        start = time.perf_counter()
+        subprocess.run([sys.executable, *command], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        files = [p for p in (ROOT / folder).rglob("*") if p.is_file()]
+        results[name] = {"seconds": seconds, "bytes": sum(p.stat().st_size for p in files),
+                         "files": len(files), "pages": len(list((ROOT / folder).glob("*.html")))}
+    return results
+
+
 def table(results: dict) -> str:
     t = TARGETS
     lines = [f"machine: {platform.machine()}, {torch.get_num_threads()} threads, "
@@ -228,6 +249,16 @@ def table(results: dict) -> str:
     total = results["total_seconds"]
     lines.append(f"  {'the whole book':42} {total:8.1f}  target: <= {t['total_seconds']:g} s  "
                  f"{mark(total <= t['total_seconds'])}")
+    lines += ["", f"{'static build':44} {'seconds':>8} {'MB':>8} {'files':>10} {'pages':>10}"
+                  f"  target: all together <= {t['static_seconds']:g} s, "
+                  f"<= {t['static_bytes'] / 1e6:g} MB"]
+    for name, b in results["static"].items():
+        lines.append(f"  {name:42} {b['seconds']:8.1f} {b['bytes'] / 1e6:8.1f} {b['files']:10} "
+                     f"{b['pages']:10}")
+    seconds = sum(b["seconds"] for b in results["static"].values())
+    size = sum(b["bytes"] for b in results["static"].values())
+    ok = seconds <= t["static_seconds"] and size <= t["static_bytes"]
+    lines.append(f"  {'all static builds':42} {seconds:8.1f} {size / 1e6:8.1f}  {mark(ok)}")
     return "\n".join(lines)
 
 
@@ -248,6 +279,7 @@ def main(argv=None) -> int:
         run = {"seconds": 0.0, "peak_rss_mb": 0.0} if args.quick else run_notebook(path)
         results["notebooks"][path.name] = run | stored_weight(path)
     results["total_seconds"] = sum(n["seconds"] for n in results["notebooks"].values())
+    results["static"] = static_builds()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

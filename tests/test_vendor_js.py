@@ -56,7 +56,7 @@ def test_install_puts_every_configured_url_beside_the_pages(tmp_path, monkeypatc
         "reveal.js": ["dist/reveal.js", "plugin/notes/notes.js"],
     }
     for name, files in stand_ins.items():
-        folder = cache / f"{name.replace('/', '__')}-{vendor_js.PACKAGES[name].version}"
+        folder = vendor_js.cached(name)
         for file in [*files, ".complete"]:
             (folder / file).parent.mkdir(parents=True, exist_ok=True)
             (folder / file).write_text(name)

@@ -127,9 +127,14 @@ def extract(name: str, data: bytes, dest: Path) -> int:
     return count
 
 
+def cached(name: str) -> Path:
+    """The cache's folder for the pinned version of `name` (complete once it holds .complete)."""
+    return cache_dir() / f"{name.replace('/', '__')}-{PACKAGES[name].version}"
+
+
 def package_dir(name: str) -> Path:
     """The cached files of `name`, downloaded, verified and extracted on first use."""
-    folder = cache_dir() / f"{name.replace('/', '__')}-{PACKAGES[name].version}"
+    folder = cached(name)
     if (folder / ".complete").exists():
         return folder
     with urllib.request.urlopen(tarball_url(name), timeout=60) as response:

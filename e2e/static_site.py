@@ -1,0 +1,258 @@
+"""Open every page of the static site (build/html/, `make html`) in Chromium with no network.
+
+Every request the browser makes must stay inside the site's folder: anything else
+is aborted and fails the page, as does a file the page asks for that is missing.
+On each page: no console error, every stored widget view renders (none falls back
+to text), and every Player, at 100 ms a step (typed into its speed box), plays
+from its first frame to its last showing exactly the frames stored in the
+notebook's widget state (step order, value, output cell, arithmetic that adds
+up); then the arrow keys on its step slider step back and forth and a click on
+the middle of the slider scrubs. At 390 px wide (a phone) the page never scrolls
+sideways. Screenshots go to `build/e2e/html/`.
+
+    python e2e/static_site.py [--site build/html]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from check_book import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    PLAY_INTERVAL_MS,
+    READ_FRAME,
+    RECORD_FRAMES,
+    WIDGET_MIME,
+    Failure,
+    Report,
+    type_into_readout,
+    wait_for,
+)
+from frame_math import MathError, check_frame_math, shown_value
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+PHONE = {"width": 390, "height": 844}
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+LINKS = {"LinkModel", "DirectionalLinkModel"}
+# A stored frame's HTML read the way READ_FRAME reads the one on screen.
+READ_STORED = """html => {
+  const box = document.createElement('div');
+  box.innerHTML = html;
+  const frame = box.querySelector('.cbk[data-step]');
+  if (!frame) return {step: null, message: box.textContent};
+  return {step: +frame.dataset.step, value: frame.dataset.value, out: frame.dataset.out,
+          math: Array.from(frame.querySelectorAll('.cbk-math > div')).map(d => d.textContent),
+          message: null};
+}"""
+# Widget views html-manager rendered, and those it left empty (the page then shows nothing).
+RENDERED = """() => Array.from(document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]')).map(
+    s => !!s.parentElement.querySelector('.jupyter-widgets, .widget-box, .widget-inline-hbox'))"""
+
+
+@dataclass
+class StoredPlayer:
+    """A Player as the notebook stores it: where it is and the HTML of its frames."""
+
+    where: str  # e.g. "code cell 4, Player(corr2d, ...)"
+    frames: list[str]
+
+
+def stored_players(notebook: Path) -> tuple[int, list[StoredPlayer]]:
+    """The widget views a notebook stores, and its Players in the order the page shows them."""
+    nb = nbformat.read(notebook, as_version=4)
+    state = nb.metadata.get("widgets", {}).get(STATE_MIME, {}).get("state", {})
+    linked: dict[str, set[str]] = {}
+    for model in state.values():
+        if model["model_name"] in LINKS:
+            ends = [model["state"][e][0].removeprefix("IPY_MODEL_") for e in ("source", "target")]
+            for a, b in (ends, ends[::-1]):
+                linked.setdefault(a, set()).add(b)
+
+    def stack_of(play: str) -> list[str]:
+        stack = next(m for m in linked.get(play, ()) if state[m]["model_name"] == "StackModel")
+        return [state[c.removeprefix("IPY_MODEL_")]["state"]["value"]
+                for c in state[stack]["state"]["children"]]
+
+    def plays(model_id: str):
+        """Play models under `model_id`, depth first, as the page lays them out."""
+        if state[model_id]["model_name"] == "PlayModel":
+            yield model_id
+        for child in state[model_id]["state"].get("children", []):
+            yield from plays(child.removeprefix("IPY_MODEL_"))
+
+    views, players, code = 0, [], 0
+    for cell in nb.cells:
+        code += cell.cell_type == "code"
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_MIME)
+            if view is None:
+                continue
+            views += 1
+            where = f"code cell {code}, {output['data'].get('text/plain', '')[:60]}"
+            players += [StoredPlayer(where, stack_of(p)) for p in plays(view["model_id"])]
+    return views, players
+
+
+class StaticPlayer:
+    """One Player on a page: plays, steps from the keyboard and scrubs in the browser."""
+
+    def __init__(self, page: Page, root: Locator, stored: StoredPlayer):
+        self.page, self.root = page, root
+        self.expected = [page.evaluate(READ_STORED, html) for html in stored.frames]
+
+    def frame(self) -> dict:
+        return self.root.evaluate(READ_FRAME)
+
+    def control(self, label: str) -> Locator:
+        return self.root.locator(".widget-hslider").filter(
+            has=self.page.locator("label.widget-label", has_text=label)).first
+
+    def check_frame(self, frame: dict) -> None:
+        """The frame shown is the stored frame of its step, and its arithmetic adds up."""
+        step = frame["step"]
+        if step is None or not 0 <= step < len(self.expected) or frame != self.expected[step]:
+            raise Failure(f"shows {frame!r}, not a stored frame of this player")
+        try:
+            check_frame_math(frame["math"], shown_value(frame["value"]))
+        except MathError as error:
+            raise Failure(f"step {step}: {error}") from None
+
+    def wait_for_step(self, step: int, seconds: float, what: str) -> None:
+        wait_for(lambda: self.frame()["step"] == step, seconds, what)
+        self.check_frame(self.frame())
+
+    def run(self) -> str:
+        self.root.scroll_into_view_if_needed()
+        count = len(self.expected)
+        self.wait_for_step(0, 10, "the first stored frame")
+        if count < 2:
+            return "1 frame"
+        type_into_readout(self.control("ms per step"), PLAY_INTERVAL_MS)
+        self.root.evaluate(RECORD_FRAMES)
+        self.root.locator(".widget-play button").first.click()  # Play
+        wait_for(lambda: self.root.evaluate("r => r.__e2eFrames.at(-1).step") == count - 1,
+                 10 + count * 3 * PLAY_INTERVAL_MS / 1000, "Play to reach the last step")
+        # Play pauses one tick after the last step: a key pressed before that is undone
+        wait_for(lambda: self.root.locator(".widget-play .fa-pause").count() == 0, 10,
+                 "Play to stop after the last step")
+        frames = self.root.evaluate("root => root.__e2eFrames")
+        self.root.evaluate("root => root.__e2eObserver.disconnect()")
+        order = [f["step"] for f in frames]
+        if order != list(range(count)):
+            raise Failure(f"Play showed the steps {order}, not 0 to {count - 1} in order")
+        for frame in frames:
+            self.check_frame(frame)
+        handle = self.control("step").locator(".noUi-handle")
+        handle.focus()
+        self.page.keyboard.press("ArrowLeft")
+        self.wait_for_step(count - 2, 10, "ArrowLeft on the step slider")
+        self.page.keyboard.press("ArrowRight")
+        self.wait_for_step(count - 1, 10, "ArrowRight on the step slider")
+        self.control("step").locator(".noUi-target").click()  # the middle of the track
+        wait_for(lambda: 0 < (self.frame()["step"] or 0) < count - 1, 10,
+                 "the frame to follow a click on the middle of the step slider")
+        self.check_frame(self.frame())
+        return f"{count} frames"
+
+
+def guard_network(page: Page, site: Path, problems: list[str]) -> None:
+    """Abort every request that leaves `site`; note it, failed loads and console errors."""
+    inside = site.resolve().as_uri() + "/"
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(inside):
+            route.continue_()
+        else:
+            problems.append(f"a request left the site: {url[:120]}")
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda r: problems.append(
+        f"could not load {r.url.removeprefix(inside)[:120]} ({r.failure})"))
+    page.on("console", lambda m: m.type == "error" and problems.append(
+        f"console error: {m.text[:200]}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {str(e)[:200]}"))
+
+
+def check_page(browser, site: Path, page_file: Path, shots: Path, report: Report) -> int:
+    """Check one page; return how many players it played."""
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    guard_network(page, site, problems)
+    notebook = ROOT / "notebooks" / (page_file.stem + ".ipynb")
+    views, players = stored_players(notebook) if notebook.exists() else (0, [])
+    played, roots = 0, []
+    try:
+        page.goto(page_file.resolve().as_uri())
+        page.wait_for_load_state("load")
+        if views:
+            wait_for(lambda: all(page.evaluate(RENDERED)), 30, "every widget to render")
+            roots = page.locator(".widget-play").all()
+            if len(roots) != len(players):
+                raise Failure(f"{len(roots)} Players on the page, {len(players)} stored")
+        page.screenshot(path=shots / f"{page_file.stem}.png")
+        for index, (play, stored) in enumerate(zip(roots, players, strict=True)):
+            root = play.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+            try:
+                StaticPlayer(page, root, stored).run()
+                played += 1
+            except (Failure, PlaywrightError) as error:
+                report.fail(f"{page_file.name}, {stored.where}", str(error).splitlines()[0])
+            root.screenshot(path=shots / f"{page_file.stem}-player-{index + 1:02d}.png")
+        page.set_viewport_size(PHONE)
+        page.evaluate("window.scrollTo(0, 0)")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > PHONE["width"]:
+            problems.append(f"at {PHONE['width']} px wide the page is {wide} px wide")
+        page.screenshot(path=shots / f"{page_file.stem}-phone.png")
+    except (Failure, PlaywrightError) as error:
+        problems.append(str(error).splitlines()[0])
+    finally:
+        page.close()
+    for problem in problems:
+        report.fail(page_file.name, problem)
+    return played
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "build" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "e2e" / "html")
+    args = parser.parse_args(argv)
+    pages = sorted(args.site.glob("*.html"))
+    if not pages:
+        print(f"no pages in {args.site}: run `make html`", file=sys.stderr)
+        return 1
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    report = Report()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            for page_file in pages:
+                before = len(report.failures)
+                played = check_page(browser, args.site, page_file, args.out, report)
+                status = "ok" if len(report.failures) == before else "FAILED"
+                print(f"{page_file.name}: {status}, {played} players played", flush=True)
+        finally:
+            browser.close()
+    if report.failures:
+        print(f"\n{len(report.failures)} failure(s):", *report.failures, sep="\n")
+        return 1
+    print(f"\nall {len(pages)} pages of {args.site} passed with the network blocked")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
