@@ -85,6 +85,14 @@ class Report:
         self.failures.append(line)
         print(line, flush=True)
 
+    def exit_status(self, passed: str) -> int:
+        """Print every failure again (or `passed` if none); 1 if anything failed."""
+        if self.failures:
+            print(f"\n{len(self.failures)} failure(s):", *self.failures, sep="\n")
+            return 1
+        print(f"\n{passed}")
+        return 0
+
 
 # -- a notebook in JupyterLab ----------------------------------------------------
 
@@ -661,11 +669,7 @@ def main(argv=None) -> int:
                 check_notebook(browser, lab, path, args.out, report)
         finally:
             browser.close()
-    if report.failures:
-        print(f"\n{len(report.failures)} failure(s):", *report.failures, sep="\n")
-        return 1
-    print(f"\nall {len(notebooks)} notebook(s) passed in the browser")
-    return 0
+    return report.exit_status(f"all {len(notebooks)} notebook(s) passed in the browser")
 
 
 if __name__ == "__main__":

@@ -247,11 +247,8 @@ def main(argv=None) -> int:
                 print(f"{page_file.name}: {status}, {played} players played", flush=True)
         finally:
             browser.close()
-    if report.failures:
-        print(f"\n{len(report.failures)} failure(s):", *report.failures, sep="\n")
-        return 1
-    print(f"\nall {len(pages)} pages of {args.site} passed with the network blocked")
-    return 0
+    return report.exit_status(f"all {len(pages)} pages of {args.site} passed with the "
+                              "network blocked")
 
 
 if __name__ == "__main__":
