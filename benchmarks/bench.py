@@ -265,7 +265,8 @@ def table(results: dict) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="fewer repetitions and no notebook runs (a smoke check)")
+                        help="fewer repetitions, no notebook runs and no static builds "
+                             "(a smoke check)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench.json")
     args = parser.parse_args(argv)
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -279,7 +280,7 @@ def main(argv=None) -> int:
         run = {"seconds": 0.0, "peak_rss_mb": 0.0} if args.quick else run_notebook(path)
         results["notebooks"][path.name] = run | stored_weight(path)
     results["total_seconds"] = sum(n["seconds"] for n in results["notebooks"].values())
-    results["static"] = static_builds()
+    results["static"] = {} if args.quick else static_builds()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

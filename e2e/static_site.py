@@ -196,6 +196,9 @@ def check_page(browser, site: Path, page_file: Path, shots: Path, report: Report
     try:
         page.goto(page_file.resolve().as_uri())
         page.wait_for_load_state("load")
+        if len(page.evaluate(RENDERED)) != views:
+            raise Failure(f"{len(page.evaluate(RENDERED))} widget views on the page, "
+                          f"{views} stored in the notebook")
         if views:
             wait_for(lambda: all(page.evaluate(RENDERED)), 30, "every widget to render")
             roots = page.locator(".widget-play").all()

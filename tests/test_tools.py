@@ -68,7 +68,8 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--quick",
                     "--out", str(out)], check=True, capture_output=True, cwd=ROOT)
     results = json.loads(out.read_text())
-    assert set(results) == {"frame_ms", "param_change_ms", "notebooks", "total_seconds"}
+    assert set(results) == {"frame_ms", "param_change_ms", "notebooks", "total_seconds",
+                            "static"}
     for figures in results["frame_ms"].values():
         assert set(figures) == {"median", "p90", "baseline_median"}
         assert 0 < figures["median"] <= figures["p90"] and figures["baseline_median"] > 0
