@@ -50,7 +50,8 @@ TARGETS = {"frame_ms": 5.0, "ratio": 40.0, "param_change_ms": 50.0, "total_secon
            "peak_rss_mb": 400.0, "bytes": 2_000_000, "static_seconds": 60.0,
            "static_bytes": 25_000_000}
 # The static builds, each a command run from the repository's top and the folder it writes.
-STATIC_BUILDS = {"site (make html)": (["tools/build_site.py"], "build/html")}
+STATIC_BUILDS = {"site (make html)": (["tools/build_site.py"], "build/html"),
+                 "decks (make slides)": (["tools/build_slides.py"], "build/slides")}
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
