@@ -85,7 +85,8 @@ def pad_sides(X: torch.Tensor, sides: Sides, mode: str = "zeros") -> torch.Tenso
     """Pad the last two axes of `X` (`c x h x w`) as `nn.Conv2d(padding_mode=mode)` does.
 
     Refuses what F.pad refuses: reflect padding must be smaller than the input
-    along its axis, circular padding at most as large (it may wrap around once).
+    along its axis, circular padding at most as large (it may wrap around once);
+    replicate padding may be any size.
     """
     if mode not in PADDING_MODES:
         raise ValueError(f"padding_mode must be one of {', '.join(map(repr, PADDING_MODES))}; "
@@ -95,7 +96,7 @@ def pad_sides(X: torch.Tensor, sides: Sides, mode: str = "zeros") -> torch.Tenso
     h, w = X.shape[-2:]
     for name, size, pads in (("rows", h, sides.rows), ("columns", w, sides.cols)):
         limit, rule = (size - 1, "smaller than") if mode == "reflect" else (size, "at most")
-        if max(pads) > limit:
+        if max(pads) > limit and mode != "replicate":  # replicate repeats the edge any number
             why = ("reflection never repeats the edge cell" if mode == "reflect"
                    else "it may wrap around the input only once")
             raise ValueError(

@@ -25,11 +25,12 @@ class Step:
     `cells` are the covered cells in padded coordinates, cell n being the one
     that meets the kernel's weight n (row-major; see `conv2d_steps` for `flip`);
     `in_padding[n]` is True where cell n is padding. `inputs`,
-    `weights` and `products` are indexed `[channel][n]`; `partial_sums[c]` is
-    channel c's sum of products. Pooling steps have no weights or products: a
-    pooling step pools one `channel`, `inputs[0]` holds its window's values,
-    `counted[n]` says whether cell n takes part (the max is taken over it, the
-    average's `divisor` counts it).
+    `weights` and `products` are indexed `[input channel][n]`; `partial_sums[c]` is
+    input channel c's sum of products; `bias` and `value` are those of `out_channel`,
+    the output channel the step writes. Pooling steps have no weights or products: a
+    pooling step pools one `channel` (its `out_channel` too), `inputs[0]` holds its
+    window's values, `counted[n]` says whether cell n takes part (the max is taken
+    over it, the average's `divisor` counts it).
     """
 
     index: int
@@ -43,6 +44,7 @@ class Step:
     partial_sums: tuple[float, ...] | None = None
     bias: float = 0.0
     channel: int = 0
+    out_channel: int = 0
     counted: tuple[bool, ...] | None = None
     divisor: int | None = None
 
@@ -65,9 +67,11 @@ class StepSequence(Records):
 
     `op` is "corr2d", "convolution" (the kernel flipped), "max pool" or "avg pool".
     `padded` is the input with its padding, `c x H x W`; `pad_mask` (`H x W`) is
-    True on padding; `kernel` is `c x k_h x k_w` as it lies over the window (so
-    turned 180 degrees when `flip`; None for pooling); `output` is `m_h x m_w`
-    (`c x m_h x m_w` when pooling a `c x h x w` input). In ceil mode `padded` also holds the
+    True on padding; `kernel` is `c x k_h x k_w` (`c_o x c_i x k_h x k_w` with
+    several output channels) as it lies over the window (so turned 180 degrees when
+    `flip`; None for pooling); `output` is `m_h x m_w` (`c x m_h x m_w` when pooling a
+    `c x h x w` input, `c_o x m_h x m_w` with a 4-D kernel); `bias` is one number, or
+    one per output channel with a 4-D kernel. In ceil mode `padded` also holds the
     `beyond` rows and columns past the padding that windows reach (filled like
     padding, never counted), and `dropped` gives the start (padded coordinates)
     of the window ceil mode drops along rows and along columns, or None. `padding`
@@ -86,7 +90,7 @@ class StepSequence(Records):
     padding: Sides
     stride: Pair
     dilation: Pair
-    bias: float
+    bias: float | tuple[float, ...]
     output: torch.Tensor
     records: tuple[Step, ...]
     flip: bool = False
@@ -101,6 +105,10 @@ class StepSequence(Records):
     def __repr__(self) -> str:
         shape = "x".join(map(str, self.input_shape))
         what = "kernel" if self.kernel is not None else "window"
+        if self.kernel is not None and self.kernel.dim() == 4:
+            what += " " + "x".join(map(str, self.kernel.shape[:2])) + "x"
+        else:
+            what += " "
         padding = self.padding.symmetric() or tuple(self.padding)
         mode = f" {self.padding_mode}" if self.padding_mode != "zeros" else ""
         options = f", dilation {self.dilation}" if self.dilation != (1, 1) else ""
@@ -108,15 +116,17 @@ class StepSequence(Records):
         if self.op == "avg pool" and not self.count_include_pad:
             options += ", count_include_pad=False"
         return (
-            f"StepSequence({self.op}, input {shape}, {what} {self.window[0]}x{self.window[1]}, "
+            f"StepSequence({self.op}, input {shape}, {what}{self.window[0]}x{self.window[1]}, "
             f"padding {padding}{mode}, stride {self.stride}{options}, {len(self)} steps)"
         )
 
 
 def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False,
                  padding_mode="zeros") -> StepSequence:
-    """Steps of `corr2d` (X `h x w`, K `k_h x k_w`) or of `corr2d_multi_in`
-    (X `c_i x h x w`, K `c_i x k_h x k_w`), plus a scalar `bias`. `padding` and
+    """Steps of `corr2d` (X `h x w`, K `k_h x k_w`), of `corr2d_multi_in` (X `c_i x h x w`,
+    K `c_i x k_h x k_w`) or of `corr2d_multi_in_out` (X `c_i x h x w`, K
+    `c_o x c_i x k_h x k_w`: output channel 0 row-major, then channel 1, ...), plus
+    `bias`: one number, or with a 4-D K one per output channel. `padding` and
     `padding_mode` take what `corr2d` takes.
 
     With `flip=True`, the steps of a true convolution: the kernel turned 180 degrees
@@ -125,43 +135,37 @@ def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False,
     """
     given = X, K
     X = as_tensor(X, "X", ndim=(2, 3), layout="height, width or channels, height, width")
-    K = as_tensor(K, "K", ndim=X.dim(), layout="k_h, k_w, with one slice per channel of X")
-    bias = _as_bias(bias)
+    if X.dim() == 2:
+        K = as_tensor(K, "K", ndim=2, layout="k_h, k_w, with one slice per channel of X")
+    else:
+        K = as_tensor(K, "K", ndim=(3, 4), layout="c_i, k_h, k_w or c_o, c_i, k_h, k_w: "
+                                                  "one k_h x k_w slice per channel of X")
+    biases = _bias_values(bias, K.shape[0]) if K.dim() == 4 else (_as_bias(bias),)
     if not isinstance(flip, bool):
         raise ValueError(f"flip must be True or False, got {flip!r}")
-    X3, K3 = (X[None], K[None]) if X.dim() == 2 else (X, K)
-    K3 = K3.detach()
-    laid = K3.flip(-2, -1) if flip else K3  # the kernel as it lies over the window
+    X3 = X[None] if X.dim() == 2 else X
+    K4 = K.detach()[(None,) * (4 - K.dim())]  # c_o x c_i x k_h x k_w
+    laid = K4.flip(-2, -1) if flip else K4  # the kernel as it lies over the window
     with torch.no_grad():
-        parts = correlate_parts(X3, laid, padding=padding, stride=stride, dilation=dilation,
-                                padding_mode=padding_mode)
-        output = parts.partial.sum(0) + bias
+        parts = [correlate_parts(X3, k, padding=padding, stride=stride, dilation=dilation,
+                                 padding_mode=padding_mode) for k in laid]
+        output = torch.stack([p.partial.sum(0) + b for p, b in zip(parts, biases, strict=True)])
     if flip:  # read each window backwards, so that cell n meets K's weight n
-        parts = parts._replace(windows=parts.windows.flip(-2, -1),
-                               products=parts.products.flip(-2, -1))
-    c = K3.shape[0]
-    weights = tuple(tuple(row) for row in K3.reshape(c, -1).tolist())
-    sums = parts.partial.permute(1, 2, 0).tolist()
-    products = _per_position(parts.products)
+        parts = [p._replace(windows=p.windows.flip(-2, -1), products=p.products.flip(-2, -1))
+                 for p in parts]
     sides = as_sides(padding, kernel=tuple(K.shape[-2:]),
                      dilation=as_pair(dilation, "dilation", minimum=1),
                      stride=as_pair(stride, "stride", minimum=1))
     k_name = _name("K", given[1])
     code = conv_code(
-        _name("X", given[0]), f"{k_name}.flip(-2, -1)" if flip else k_name,
-        unbatched=X.dim() == 2, padding=padding, sides=sides, padding_mode=padding_mode,
-        stride=stride, dilation=dilation, bias=bias,
+        _name("X", given[0]), f"{k_name}.flip(-2, -1)" if flip else k_name, x_dims=X.dim(),
+        k_dims=K.dim(), padding=padding, sides=sides, padding_mode=padding_mode,
+        stride=stride, dilation=dilation, bias=biases,
     )
+    multi = K.dim() == 4
     return _sequence(
-        "convolution" if flip else "corr2d", X, parts, output, sides, stride, dilation, bias,
-        laid,
-        lambda i, j: {
-            "weights": weights,
-            "products": products[i][j],
-            "partial_sums": tuple(sums[i][j]),
-            "bias": bias,
-        },
-        flip=flip, padding_mode=padding_mode, code=code,
+        "convolution" if flip else "corr2d", X, K4, laid, parts, output, biases, sides, stride,
+        dilation, multi=multi, flip=flip, padding_mode=padding_mode, code=code,
     )
 
 
@@ -258,11 +262,12 @@ def call(function: str, *args: str, **options) -> str:
     return f"{function}({', '.join(words)})"
 
 
-def conv_code(x: str, k: str, *, unbatched: bool, padding, sides: Sides, padding_mode: str,
-              stride, dilation, bias: float) -> str:
-    """`F.conv2d` on `x` (`h x w` when `unbatched`, else `c x h x w`) and kernel `k`."""
-    lead = "[None, None]" if unbatched else "[None]"
-    x, k = f"{x}{lead}", f"{k}{lead}"
+def conv_code(x: str, k: str, *, x_dims: int, k_dims: int, padding, sides: Sides,
+              padding_mode: str, stride, dilation, bias: tuple[float, ...]) -> str:
+    """`F.conv2d` on `x` (`h x w` or `c_i x h x w`: `x_dims` axes) and kernel `k`
+    (`k_h x k_w`, `c_i x k_h x k_w` or `c_o x c_i x k_h x k_w`: `k_dims` axes), with
+    `bias` one number per output channel."""
+    x, k = x + _none_axes(4 - x_dims), k + _none_axes(4 - k_dims)
     if padding == "same" and padding_mode == "zeros" and sides.symmetric():
         pad = "'same'"
     elif padding_mode == "zeros" and sides.symmetric():
@@ -270,10 +275,16 @@ def conv_code(x: str, k: str, *, unbatched: bool, padding, sides: Sides, padding
     else:  # F.conv2d pads with zeros, the same on both sides: anything else goes to F.pad
         mode = None if padding_mode == "zeros" else repr(padding_mode)
         x, pad = call("F.pad", x, str(tuple(sides)), mode=mode), None
-    b = f"torch.tensor([{bias!r}])" if bias else None
+    b = f"torch.tensor([{', '.join(map(repr, bias))}])" if any(bias) else None
     stride, dilation = _arg(stride), _arg(dilation)
     return call("F.conv2d", x, k, bias=b, padding=pad, stride=None if stride == "1" else stride,
-                dilation=None if dilation == "1" else dilation) + "[0, 0]"
+                dilation=None if dilation == "1" else dilation) + ("[0]" if k_dims == 4
+                                                                   else "[0, 0]")
+
+
+def _none_axes(n: int) -> str:
+    """`[None, None]` for n = 2: the indexing that adds n leading axes."""
+    return f"[{', '.join(['None'] * n)}]" if n else ""
 
 
 def pool_code(mode: str, x: str, window, padding, stride, *, unbatched: bool,
@@ -303,6 +314,18 @@ def _as_bias(bias) -> float:
     return float(bias)
 
 
+def _bias_values(bias, c_o: int) -> tuple[float, ...]:
+    """`bias` as one number per output channel: a single number serves every channel."""
+    b = as_tensor(bias, "bias", ndim=(0, 1), layout=f"one number, or {c_o}: one per output "
+                                                    "channel")
+    if b.dim() == 0:
+        return (_as_bias(bias),) * c_o
+    if len(b) != c_o:
+        raise ValueError(f"bias has {len(b)} numbers but K has {c_o} output channel(s) "
+                         "(K.shape[0]): give one number per output channel, or one for all")
+    return tuple(map(float, bias.tolist() if isinstance(bias, torch.Tensor) else bias))
+
+
 def _per_position(t: torch.Tensor) -> list:
     """`(c, m_h, m_w, k_h, k_w)` -> nested lists `[i][j]` of `[channel][cell]` tuples."""
     c, m_h, m_w = t.shape[:3]
@@ -310,34 +333,43 @@ def _per_position(t: torch.Tensor) -> list:
     return [[tuple(map(tuple, chans)) for chans in row] for row in rows]
 
 
-def _sequence(op, X, parts: Parts, output, sides: Sides, stride, dilation, bias, kernel, extra,
-              **fields):
+def _sequence(op, X, K4, laid, parts: list[Parts], output, biases, sides: Sides, stride,
+              dilation, *, multi: bool, **fields):
+    """The StepSequence of a convolution with kernel `K4` (`c_o x c_i x k_h x k_w`; `laid`
+    as it lies over the window): output channel after output channel, row-major in each.
+    Without `multi` (a 2-D or 3-D K), `output`, `bias` and `kernel` lose that axis."""
     s = as_pair(stride, "stride", minimum=1)
     d = as_pair(dilation, "dilation", minimum=1)
     h, w = X.shape[-2:]
-    k_h, k_w = parts.windows.shape[-2:]
-    m_h, m_w = output.shape
-    inputs = _per_position(parts.windows)
+    k_h, k_w = parts[0].windows.shape[-2:]
+    c_o, m_h, m_w = output.shape
+    inputs = _per_position(parts[0].windows)
     values = output.tolist()
-    pad_mask = _pad_mask(parts.padded.shape[-2:], (h, w), (sides.top, sides.left))
+    pad_mask = _pad_mask(parts[0].padded.shape[-2:], (h, w), (sides.top, sides.left))
     is_pad = pad_mask.tolist()
-    records = []
+    cells, in_padding = {}, {}
     for i in range(m_h):
         for j in range(m_w):
-            cells = tuple(
+            cells[i, j] = tuple(
                 (i * s[0] + a * d[0], j * s[1] + b * d[1]) for a in range(k_h) for b in range(k_w)
             )[:: -1 if fields.get("flip") else 1]
-            records.append(Step(
-                index=i * m_w + j,
-                out_pos=(i, j),
-                value=values[i][j],
-                cells=cells,
-                in_padding=tuple(is_pad[r][c] for r, c in cells),
-                inputs=inputs[i][j],
-                **extra(i, j),
-            ))
+            in_padding[i, j] = tuple(is_pad[r][c] for r, c in cells[i, j])
+    records = []
+    for o, part in enumerate(parts):
+        weights = tuple(map(tuple, K4[o].reshape(K4.shape[1], -1).tolist()))
+        products = _per_position(part.products)
+        sums = part.partial.permute(1, 2, 0).tolist()
+        for i in range(m_h):
+            for j in range(m_w):
+                records.append(Step(
+                    index=len(records), out_pos=(i, j), value=values[o][i][j],
+                    cells=cells[i, j], in_padding=in_padding[i, j], inputs=inputs[i][j],
+                    weights=weights, products=products[i][j], partial_sums=tuple(sums[i][j]),
+                    bias=biases[o], out_channel=o,
+                ))
     return StepSequence(
-        op, tuple(X.shape), parts.padded.detach(), pad_mask, kernel, (k_h, k_w),
-        sides, s, d, bias, output.detach(), tuple(records),
-        uncovered=_uncovered(records, pad_mask.shape), **fields,
+        op, tuple(X.shape), parts[0].padded.detach(), pad_mask, laid if multi else laid[0],
+        (k_h, k_w),
+        sides, s, d, biases if multi else biases[0], (output if multi else output[0]).detach(),
+        tuple(records), uncovered=_uncovered(records, pad_mask.shape), **fields,
     )

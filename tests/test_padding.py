@@ -135,6 +135,13 @@ def test_multi_channel_versions_take_every_padding_and_mode():
                 expected[0], atol=1e-5, rtol=1e-5)
 
 
+def test_replicate_padding_may_be_larger_than_the_input_as_in_f_pad():
+    x = torch.tensor([[2.0]])
+    expected = F.pad(x[None, None], (3, 3, 2, 2), mode="replicate")[0, 0]
+    assert helpers.corr2d(x, torch.ones(1, 1), padding=(2, 3), padding_mode="replicate").equal(
+        expected)
+
+
 def _every_kind():
     """One sequence of each kind the book animates, with the names its code uses."""
     X8 = torch.arange(64.0).reshape(8, 8)
@@ -158,6 +165,14 @@ def _every_kind():
     yield helpers.pool2d_steps(X5, 2, mode="avg", padding=1, stride=2, ceil_mode=True,
                                count_include_pad=False), X5, None
     yield helpers.conv2d_steps(X3, K2, flip=True, padding=1), X3, K2
+    K4 = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])  # 3 output channels
+    yield helpers.conv2d_steps(X2, K4), X2, K4
+    yield helpers.conv2d_steps(X2, K4, bias=2.5, padding=(1, 0, 0, 1),
+                               padding_mode="reflect"), X2, K4
+    yield helpers.conv2d_steps(X2, K4.tolist(), bias=[1.0, -2.0, 0.5], padding=1, stride=2,
+                               flip=True), X2, K4.tolist()
+    yield helpers.conv2d_steps(X2[:, :, :2], K4[:2], bias=torch.tensor([0.1, 0.0]),
+                               padding="same", dilation=2), X2[:, :, :2], K4[:2]
 
 
 @pytest.mark.parametrize("index", range(len(list(_every_kind()))))
