@@ -70,6 +70,9 @@ FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
     "corr2d 2 channels": lambda: helpers.conv2d_steps(torch.stack([X3, X3 + 1]),
                                                       torch.stack([K2, K2 + 1])),
     "true convolution 3x3 * 2x2": lambda: helpers.conv2d_steps(X3, K2, flip=True),
+    "corr2d 2 -> 3 channels, bias per channel": lambda: helpers.conv2d_steps(
+        torch.stack([X3, X3 + 1]), torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)]),
+        bias=[0.5, -1.0, 2.0]),
     "max pool 3x3, 2x2": lambda: helpers.pool2d_steps(X3, 2),
     "avg pool 8x8, 3x3, padding 1, stride 2": lambda: helpers.pool2d_steps(
         X8, 3, mode="avg", padding=1, stride=2),

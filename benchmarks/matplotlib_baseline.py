@@ -52,20 +52,23 @@ def _png(grids, *, width: float, output: str) -> bytes:
 
 def matplotlib_frame(steps: StepSequence, step: Step) -> bytes:
     """One frame drawn from scratch as a PNG: each input channel and its kernel slice
-    (if any), and the output so far."""
+    (if any; of the step's output channel when there are several), and the outputs so far."""
     out_h, out_w = steps.output.shape[-2:]
-    channels = steps.output.shape[0] if steps.output.dim() == 3 else 1  # pooled channels
+    channels = steps.output.shape[0] if steps.output.dim() == 3 else 1  # output channels
     outputs = [[[""] * out_w for _ in range(out_h)] for _ in range(channels)]
     for done in steps[: step.index + 1]:
-        outputs[done.channel][done.out_pos[0]][done.out_pos[1]] = fmt(done.value)
+        outputs[done.out_channel][done.out_pos[0]][done.out_pos[1]] = fmt(done.value)
+    kernel = steps.kernel
+    if kernel is not None and kernel.dim() == 4:
+        kernel = kernel[step.out_channel]
     grids = []
     for ch, padded in enumerate(steps.padded.tolist()):
         grids.append(([[fmt(v) for v in row] for row in padded], f"input {ch}", set(step.cells)))
-        if steps.kernel is not None:
-            kernel = [[fmt(v) for v in row] for row in steps.kernel[ch].tolist()]
-            grids.append((kernel, f"kernel {ch}", set()))
+        if kernel is not None:
+            grids.append(([[fmt(v) for v in row] for row in kernel[ch].tolist()],
+                          f"kernel {ch}", set()))
     for ch, output in enumerate(outputs):
-        marked = {tuple(step.out_pos)} if ch == step.channel else set()
+        marked = {tuple(step.out_pos)} if ch == step.out_channel else set()
         grids.append((output, f"output {ch}", marked))
     return _png(grids, width=2.2, output="output")
 

@@ -191,6 +191,8 @@ def message_frame(text: str, *, title: str = "") -> str:
 class FrameRenderer:
     """Draws the frames of one StepSequence; the parts shared by all frames are built once."""
 
+    CHANNEL = "channel"  # what the arithmetic calls an input channel
+
     def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         self.steps = steps
         self.title = title
@@ -217,16 +219,17 @@ class FrameRenderer:
         self._outputs = [_Grid([[fmt(v) for v in row] for row in out], cell=cell,
                                row_labels=list(range(m_h)), col_labels=list(range(m_w)))
                          for out in outputs.tolist()]
-        self._kernels = []
-        if steps.kernel is not None:
-            k_h, k_w = steps.window
-            for k in steps.kernel.tolist():
-                grid = _Grid([[fmt(v) for v in row] for row in k], cell=cell)
-                self._kernels.append(grid.svg([["k"] * k_w for _ in range(k_h)]))
+        self._kernels = [] if steps.kernel is None else self._kernel_svgs(cell)
         self._captions = self._make_captions()
         self._fit = _fit_style(self._height())
         self._hatch = self._inputs[0].hatch(steps.uncovered)
         self._shape = shape_lines(steps) + uncovered_note(steps)
+
+    def _kernel_svgs(self, cell: int) -> list:
+        """The kernel's grids: one per input channel."""
+        k_h, k_w = self.steps.window
+        return [_Grid(_numbers(k), cell=cell).svg([["k"] * k_w for _ in range(k_h)])
+                for k in self.steps.kernel]
 
     def _height(self) -> int:
         """Height in px of the grids' composition at full size, captions included: the
@@ -294,7 +297,7 @@ class FrameRenderer:
             outputs.append(grid.svg([[look(i, j) for j in range(m_w)] for i in range(m_h)],
                                     lambda i, j, first=first: first + i * m_w + j <= index))
         i, j = step.out_pos
-        where = f"channel {step.channel}, " if len(outputs) > 1 else ""
+        where = f"channel {step.out_channel}, " if len(outputs) > 1 else ""
         head = f"step {index + 1} of {len(self.steps)} \u00b7 output [{where}{i}, {j}]"
         head = f"{html.escape(self.title or self.steps.op)} \u00b7 {head}"
         body = self._body(step, inputs, outputs)
@@ -309,10 +312,10 @@ class FrameRenderer:
         rows = sorted({r - p_h for r, _ in step.cells})
         cols = sorted({c - p_w for _, c in step.cells})
         if self._kernels:
-            math_html = _conv_math(step).replace("</div><div>", "; ")
+            math_html = _conv_math(step, self.CHANNEL).replace("</div><div>", "; ")
         else:
             math_html = _pool_math(self.steps.op, step)
-        where = f"channel {step.channel}, " if len(self._outputs) > 1 else ""
+        where = f"channel {step.out_channel}, " if len(self._outputs) > 1 else ""
         i, j = step.out_pos
         return (f"{self.title or self.steps.op}, step {step.index + 1} of {len(self.steps)}: "
                 f"the window covers input rows {_span(rows)}, columns {_span(cols)}; "
@@ -468,13 +471,15 @@ def _term(text: str, pad: bool) -> str:
     return f'<span class="pad">{text}</span>' if pad else text
 
 
-def _conv_math(step: Step) -> str:
+def _conv_math(step: Step, channel: str = "channel") -> str:
+    """The step's products and sums, one line per input channel (each named `channel` and
+    its number when there are several), then the total with the bias."""
     lines = []
     many = len(step.products) > 1
     for ch, (xs, ws) in enumerate(zip(step.inputs, step.weights, strict=True)):
         terms = " + ".join(_term(f"{_factor(x)}\u00d7{_factor(w)}", pad)
                            for x, w, pad in zip(xs, ws, step.in_padding, strict=True))
-        prefix = f"channel {ch}: " if many else ""
+        prefix = f"{channel} {ch}: " if many else ""
         total = step.partial_sums[ch] if many else step.value - step.bias
         lines.append(f"{prefix}{terms} = {fmt(total)}")
     if many:

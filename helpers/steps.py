@@ -211,7 +211,8 @@ def pool2d_steps(X, pool_size, *, mode="max", padding=0, stride=1, ceil_mode=Fal
                 counted = tuple(not (out or (keep and q)) for out, q in zip(past, pad, strict=True))
                 records.append(Step(
                     index=len(records), out_pos=(i, j), value=values[ch][i][j], cells=cells,
-                    in_padding=pad, inputs=(inputs[i][j][ch],), channel=ch, counted=counted,
+                    in_padding=pad, inputs=(inputs[i][j][ch],), channel=ch, out_channel=ch,
+                    counted=counted,
                     divisor=None if divisors is None else divisors[i][j],
                 ))
     output = parts.partial if X.dim() == 3 else parts.partial[0]

@@ -21,6 +21,7 @@ from .fields import layer_sizes, receptive_field
 from .ops import PADDING_MODES, pool_output_shape
 from .pixel_steps import PixelSequence, conv1x1_steps
 from .pooling import pool_gradient, pool_shift
+from .render_channels import ChannelFrameRenderer
 from .render_pixels import PixelFrameRenderer
 from .steps import StepSequence, conv2d_steps, pool2d_steps
 from .timing import median_ms
@@ -133,9 +134,7 @@ class Player(widgets.VBox):
         self.play.playing = False
         try:
             self.steps = self._build(**self._values())
-            draw = PixelFrameRenderer if isinstance(self.steps, PixelSequence) else \
-                render.FrameRenderer
-            self._renderer = draw(self.steps, cell=self._cell, title=self.title)
+            self._renderer = _renderer(self.steps)(self.steps, cell=self._cell, title=self.title)
             count = len(self.steps)
             live = count > self._max_frames
             frames = [self._renderer(0)] if live else self._renderer.frames()
@@ -196,6 +195,15 @@ class Player(widgets.VBox):
                 self.live.value = render.message_frame(_internal_error(error), title=self.title)
 
 
+def _renderer(steps) -> type:
+    """The class that draws this kind of step sequence."""
+    if isinstance(steps, PixelSequence):
+        return PixelFrameRenderer
+    if steps.kernel is not None and steps.kernel.dim() == 4:
+        return ChannelFrameRenderer
+    return render.FrameRenderer
+
+
 def _internal_error(error: Exception) -> str:
     return f"Internal error, please report it: {type(error).__name__}: {error}"
 
@@ -228,8 +236,9 @@ def explore(make_steps: Callable[..., StepSequence], *, title: str = "", **param
 
 
 def conv_player(X, K, *, title: str = "", **params) -> Player:
-    """Animate `corr2d` / `corr2d_multi_in` (see `conv2d_steps`). Any argument can be a
-    `range` or a dict of named choices, which gives the reader a control for it."""
+    """Animate `corr2d`, `corr2d_multi_in` or, with a `c_o x c_i x k_h x k_w` K,
+    `corr2d_multi_in_out` (see `conv2d_steps`). Any argument can be a `range` or a dict
+    of named choices, which gives the reader a control for it."""
     return explore(conv2d_steps, X=X, K=K, title=title, **params)
 
 

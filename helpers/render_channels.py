@@ -1,0 +1,106 @@
+"""Frames of a convolution with several output channels: 3-D in, 3-D out.
+
+A frame shows the input channels side by side with the window on each, the kernel as
+one row of `c_i` slices per output channel (the row at work marked in that channel's
+colour, the others plain), each row ending in the output map it fills, and the
+arithmetic as one line per input channel, then their total and the bias. Built on
+`render.FrameRenderer` (grids, captions, window, fit rule), so it reads, scales and
+follows the JupyterLab theme like every other frame. Nothing here knows of ipywidgets.
+"""
+
+from __future__ import annotations
+
+import html
+
+from .render import CAPTION, MAX_CELLS, FrameRenderer, _conv_math, _factor, _figure, _Grid
+from .render import _numbers as numbers
+from .steps import Step, StepSequence
+
+# Okabe-Ito colours, one per output channel (cycled): the row of a kernel and its output map
+# share one, and a label says which channel it is, for readers who cannot tell colours apart.
+CHANNEL_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+ROW_GAP = 6  # px between the rows of output channels
+STYLE = """<style>
+.cbk-oc{display:flex;flex-wrap:nowrap;align-items:center;gap:8px;min-width:0;padding:3px 8px;
+ border:2px solid transparent;border-left:6px solid var(--cbk-oc);border-radius:4px}
+.cbk-oc.now{border-color:var(--cbk-oc);background:var(--cbk-oc-bg)}
+.cbk-oc .cbk-sum b{color:var(--cbk-fg)}
+.cbk-slices{display:flex;gap:4px;min-width:0}
+.cbk .ko rect{fill:#fff;stroke:#aaa}
+</style>"""
+
+
+class ChannelFrameRenderer(FrameRenderer):
+    """Draws the frames of a StepSequence whose kernel is `c_o x c_i x k_h x k_w`."""
+
+    CHANNEL = "input channel"
+
+    def __init__(self, steps: StepSequence, **options):
+        c_o, c_i, k_h, k_w = steps.kernel.shape
+        drawn = steps.padded.numel() + c_o * (c_i * k_h * k_w + steps.output[0].numel())
+        if drawn > MAX_CELLS:
+            raise ValueError(
+                f"too much to animate: the input, a {c_o} x {c_i} x {k_h} x {k_w} kernel and "
+                f"{c_o} output maps make {drawn} cells (at most {MAX_CELLS} are drawn); "
+                "animate a crop such as X[:, :6, :6] or fewer channels such as K[:3]"
+            )
+        super().__init__(steps, **options)
+        # monospace labels padded to one width, so that every row's grids line up
+        bias = [f"+ {_factor(b)} =" for b in steps.bias]
+        name, width = len(f"\u25b6 K[{c_o - 1}]"), max(map(len, bias))
+        self._labels = [(f'<div class="cbk-sum" style="min-width:{name}ch">',
+                         f'<div class="cbk-sum" style="min-width:{width}ch">{b}</div>')
+                        for b in bias]
+
+    def _kernel_svgs(self, cell: int) -> list:
+        """Per output channel, its slices drawn twice: marked (at work) and plain."""
+        k_h, k_w = self.steps.window
+        self._slice_height = k_h * cell + 4
+        looks = {look: [[look] * k_w for _ in range(k_h)] for look in ("k", "ko")}
+        return [{look: "".join(grid.svg(classes) for grid in grids)
+                 for look, classes in looks.items()}
+                for grids in ([_Grid(numbers(s), cell=cell) for s in filt]
+                              for filt in self.steps.kernel)]
+
+    def _height(self) -> int:
+        """The taller of the input channels (side by side, each captioned, captioned as a
+        whole) and the rows of output channels (slices and map side by side, one caption)."""
+        row = max(self._outputs[0].height, self._slice_height) + ROW_GAP
+        return max(self._inputs[0].height + 2 * CAPTION, len(self._outputs) * row + CAPTION)
+
+    def _body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
+        caps, now = self._captions, step.out_channel
+        c_o, c_i, k_h, k_w = self.steps.kernel.shape
+        symbol = "\u2217" if self.steps.flip else "\u22c6"
+        channels = "".join(_figure(svg, f"X[{c}]") for c, svg in enumerate(inputs))
+        shape = caps["input"].removeprefix("input ")
+        rows = []
+        for o, (slices, out, (name_div, bias_div)) in enumerate(
+                zip(self._kernels, outputs, self._labels, strict=True)):
+            colour = CHANNEL_COLOURS[o % len(CHANNEL_COLOURS)]
+            style = f"--cbk-oc:{colour};--cbk-oc-bg:{colour}29"  # 29: 16 % opaque
+            if o == now:
+                head, look = 'class="cbk-oc now" aria-current="step"', "k"
+                name = f"\u25b6 K[{o}]"
+            else:
+                head, look, name = 'class="cbk-oc"', "ko", f"K[{o}]"
+            rows.append(f'<div {head} data-channel="{o}" style="{style}">'
+                        f'{name_div}{name}</div><div class="cbk-slices">{slices[look]}</div>'
+                        f'{bias_div}{out}'
+                        f'<div class="cbk-sum">Y[{o}]</div></div>')
+        options = caps["kernel"].removeprefix(f"kernel {k_h}\u00d7{k_w}")
+        kernel = (f"K {c_o}\u00d7{c_i}\u00d7{k_h}\u00d7{k_w}{options}: row o makes Y[o], "
+                  f"{caps['output']}")
+        return (f'{STYLE}<div class="cbk-row"><figure><div class="cbk-row">{channels}</div>'
+                f"<figcaption>X: {c_i} channel{'s' * (c_i > 1)}, {shape}</figcaption></figure>"
+                f'<div class="cbk-op">{symbol}</div><figure><div class="cbk-col">'
+                f'{"".join(rows)}</div><figcaption>{html.escape(kernel)}</figcaption></figure>'
+                f'</div>{self._shape}<div class="cbk-math">{_conv_math(step, self.CHANNEL)}'
+                "</div>")
+
+    def _label(self, step: Step) -> str:
+        """The base label (window, output cell, arithmetic), and which filter and bias made it."""
+        o, c_i = step.out_channel, self.steps.kernel.shape[1]
+        return (f"{super()._label(step)}. Output channel {o} is made by kernel K[{o}] "
+                f"({c_i} slice{'s' * (c_i > 1)}, one per input channel) and bias "
+                f"{_factor(step.bias)}.")

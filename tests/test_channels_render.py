@@ -1,0 +1,130 @@
+"""Frames of a convolution with several output channels, and its Player, checked as text."""
+
+import re
+
+import pytest
+import torch
+
+import helpers
+from helpers.render import fmt
+from helpers.render_channels import ChannelFrameRenderer
+
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.arange(4.0).reshape(2, 2)
+X = torch.stack([X3, X3 + 1])
+K = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])
+BIAS = [0.5, -1.0, 2.0]
+
+
+def math_lines(frame: str) -> list[str]:
+    block = re.search(r'<div class="cbk-math">(.*?)</div></div>$', frame).group(1)
+    return re.sub(r"<[^>]+>", "", block.replace("</div><div>", "|")).split("|")
+
+
+def rows(frame: str) -> dict[int, str]:
+    """Each output channel's row (its kernel slices and output map), by channel."""
+    found = re.findall(r'<div class="cbk-oc[^"]*"[^>]*data-channel="(\d+)".*?Y\[\d+\]</div></div>',
+                       frame)
+    parts = re.split(r'(?=<div class="cbk-oc)', frame)[1:]
+    assert len(found) == len(parts)
+    return {int(o): part for o, part in zip(found, parts, strict=True)}
+
+
+def cells(svg_html: str, look: str) -> list[str]:
+    """The numbers of the cells drawn with class `look`."""
+    return re.findall(rf'<g class="{look}"><rect[^>]*/>(?:<text[^>]*>([^<]*)</text>)?</g>',
+                      svg_html)
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return ChannelFrameRenderer(helpers.conv2d_steps(X, K, bias=BIAS), title="demo").frames()
+
+
+def test_every_channel_is_drawn_with_the_window_on_each_input(frames):
+    frame = frames[5]  # output channel 1, cell [0, 1]
+    assert frame.count("<svg") == 2 + 3 * 2 + 3  # inputs, kernel slices, output maps
+    assert cells(frame, "w") == ["1", "2", "4", "5", "2", "3", "5", "6"]
+    assert "<figcaption>X[0]</figcaption>" in frame and "X: 2 channels, 3\u00d73<" in frame
+    assert sorted(rows(frame)) == [0, 1, 2]
+    assert all(f"Y[{o}]" in rows(frame)[o] for o in range(3))
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_the_kernel_at_work_is_marked_and_its_output_map_fills(frames, index):
+    frame, (o, rest) = frames[index], divmod(index, 4)
+    by_channel = rows(frame)
+    for channel, row in by_channel.items():
+        at_work = channel == o
+        assert ('class="cbk-oc now" aria-current="step"' in row) is at_work
+        slices = cells(row, "k" if at_work else "ko")
+        assert slices == [fmt(v) for v in K[channel].flatten().tolist()]
+        assert not cells(row, "ko" if at_work else "k")
+        assert f"+ {fmt(BIAS[channel])} =" in row.replace("(", "").replace(")", "")
+        done, current = cells(row, "d"), cells(row, "o")
+        if channel < o:  # filled
+            assert len(done) == 4 and not current
+        elif channel > o:  # still empty
+            assert not done and not current and len(cells(row, "e")) == 4
+        else:
+            assert len(done) == rest and len(current) == 1
+    assert f'data-out="{rest // 2},{rest % 2}"' in frame
+
+
+def test_arithmetic_per_input_channel_then_total_and_bias(frames):
+    lines = math_lines(frames[5])
+    assert lines == ["input channel 0: 1\u00d71 + 2\u00d72 + 4\u00d73 + 5\u00d74 = 37",
+                     "input channel 1: 2\u00d72 + 3\u00d73 + 5\u00d74 + 6\u00d75 = 63",
+                     "37 + 63 + (\u22121) (bias) = 99"]
+    steps = helpers.conv2d_steps(X, K, bias=BIAS)
+    for frame, step in zip(frames, steps, strict=True):
+        assert math_lines(frame)[-1].endswith(f"= {fmt(step.value)}")
+        assert f'data-value="{step.value!r}"' in frame
+
+
+def test_aria_label_says_which_kernel_made_the_output(frames):
+    label = re.search(r'aria-label="([^"]*)"', frames[5]).group(1)
+    assert label.startswith("demo, step 6 of 12: the window covers input rows 0 to 1, "
+                            "columns 1 to 2; output [channel 1, 0, 1]: input channel 0: ")
+    assert "37 + 63 + (\u22121) (bias) = 99" in label
+    assert label.endswith("Output channel 1 is made by kernel K[1] (2 slices, one per input "
+                          "channel) and bias (\u22121).")
+    assert 'role="img"' in frames[5]
+    assert "demo \u00b7 step 6 of 12 \u00b7 output [channel 1, 0, 1]" in frames[5]
+
+
+def test_flip_padding_and_one_input_channel_are_said():
+    steps = helpers.conv2d_steps(X[:1], K[:, :1], padding=1, stride=2, flip=True)
+    frame = ChannelFrameRenderer(steps)(0)
+    assert "K 3\u00d71\u00d72\u00d72, turned 180\u00b0: row o makes Y[o], output 2\u00d72 " \
+           "(stride 2)" in frame
+    assert "X: 1 channel, 3\u00d73, padding 1" in frame
+    assert '<div class="cbk-op">\u2217</div>' in frame
+    assert math_lines(frame)[-1].endswith(f"= {fmt(steps[0].value)}")  # one channel: no prefix
+    assert not math_lines(frame)[0].startswith("input channel")
+
+
+def test_too_much_to_draw_is_refused_with_a_crop_to_try():
+    with pytest.raises(ValueError, match=r"too much to animate: .* X\[:, :6, :6\]"):
+        ChannelFrameRenderer(helpers.conv2d_steps(torch.ones(2, 12, 12), torch.ones(8, 2, 3, 3)))
+
+
+def test_conv_player_takes_a_4d_kernel_and_shows_bad_bias_as_a_message():
+    player = helpers.conv_player(X, K, bias={"per channel": BIAS, "one for all": 1.0,
+                                             "two numbers": [1.0, 2.0]}, title="3 out")
+    assert repr(player) == ("Player(corr2d, input 2x3x3, kernel 3x2x2x2, padding (0, 0), "
+                            "stride (1, 1), 12 steps)")
+    assert len(player.stack.children) == 12 and "cbk-oc now" in player.frame
+    player.step = 11
+    assert player.frame == player.stack.children[11].value
+    assert 'data-channel="2" style' in player.frame
+    player.set(bias="one for all")
+    assert "+ 1 =" in player.frame and player.message == ""
+    player.set(bias="two numbers")
+    assert player.steps is None
+    assert player.message.startswith("bias has 2 numbers but K has 3 output channel(s)")
+    assert 'class="cbk-msg"' in player.frame and "Traceback" not in player.frame
+    assert player.code_line.value == ""
+    player.set(bias="per channel")
+    assert "F.conv2d(X[None], K, bias=torch.tensor([0.5, -1.0, 2.0]))[0]" in \
+        player.code_line.value
