@@ -66,7 +66,7 @@ def stand_in_cache(tmp_path, monkeypatch):
             if not inside.startswith(vendor_js.STATIC):
                 (folder / inside).parent.mkdir(parents=True, exist_ok=True)
                 (folder / inside).write_text("// stand-in")
-        (folder / ".complete").write_text("")
+        (folder / ".complete").write_text(vendor_js.stamp(name))
 
 
 def test_the_site_loads_only_its_own_files(tmp_path, stand_in_cache):

@@ -1,5 +1,7 @@
 """The offline JavaScript fetcher: pinned, verified, only the files a page loads (no network)."""
 
+import base64
+import hashlib
 import io
 import sys
 import tarfile
@@ -49,7 +51,7 @@ def test_install_puts_every_configured_url_beside_the_pages(tmp_path, monkeypatc
     cache = tmp_path / "cache"
     monkeypatch.setenv("BOOK_NPM_CACHE", str(cache))
     stand_ins = {
-        "@jupyter-widgets/html-manager": ["dist/embed-amd.js", "dist/0123456789abcdef0123.woff2"],
+        "@jupyter-widgets/html-manager": ["dist/embed.js", "dist/0123456789abcdef0123.woff2"],
         "requirejs": ["require.js"],
         "jquery": ["dist/jquery.min.js"],
         "mathjax": ["MathJax.js"],
@@ -57,9 +59,10 @@ def test_install_puts_every_configured_url_beside_the_pages(tmp_path, monkeypatc
     }
     for name, files in stand_ins.items():
         folder = vendor_js.cached(name)
-        for file in [*files, ".complete"]:
+        for file in files:
             (folder / file).parent.mkdir(parents=True, exist_ok=True)
             (folder / file).write_text(name)
+        (folder / ".complete").write_text(vendor_js.stamp(name))
     names = (*vendor_js.PAGE_PACKAGES, "reveal.js")
     site = tmp_path / "site"
     vendor_js.install(site, names)
@@ -71,5 +74,27 @@ def test_install_puts_every_configured_url_beside_the_pages(tmp_path, monkeypatc
     for key in ("widget_renderer_url", "require_js_url", "jquery_url", "mathjax_url"):
         assert (site / config[key].split("?")[0]).is_file(), key
     assert (site / config["reveal_url_prefix"] / "plugin/notes/notes.js").is_file()
-    assert (site / "@jupyter-widgets/0123456789abcdef0123.woff2").is_file()
+    fonts = site / config["widget_renderer_url"].replace("embed.js", "0123456789abcdef0123.woff2")
+    assert fonts.is_file()
     assert not list(site.rglob(".complete"))
+
+
+def test_the_cache_is_used_until_the_pins_or_the_kept_files_change(tmp_path, monkeypatch):
+    data = tarball({"package/require.js": b"define", "package/r.js": b"optimizer"})
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    monkeypatch.setitem(vendor_js.PACKAGES, "requirejs",
+                        vendor_js.Package("2.3.7", digest, (r"require\.js",)))
+    monkeypatch.setenv("BOOK_NPM_CACHE", str(tmp_path))
+    downloads = []
+
+    def urlopen(url, timeout):
+        downloads.append(url)
+        return io.BytesIO(data)
+
+    monkeypatch.setattr(vendor_js.urllib.request, "urlopen", urlopen)
+    folder = vendor_js.package_dir("requirejs")
+    assert (folder / "require.js").read_bytes() == b"define" and not (folder / "r.js").exists()
+    assert vendor_js.package_dir("requirejs") == folder and len(downloads) == 1
+    monkeypatch.setitem(vendor_js.PACKAGES, "requirejs",
+                        vendor_js.Package("2.3.7", digest, (r"require\.js", r"r\.js")))
+    assert (vendor_js.package_dir("requirejs") / "r.js").is_file() and len(downloads) == 2

@@ -10,8 +10,7 @@ disk with no network. Later builds read the cache and never touch the network.
 API (for tools/build_site.py, tools/build_slides.py and the tests):
 
     install(dest, names=PAGE_PACKAGES) -> None
-        copy the packages into `dest/_static/<npm name>/` (package-relative paths), plus
-        html-manager's icon fonts into `dest/@jupyter-widgets/`, where it asks for them;
+        copy the packages into `dest/_static/<npm name>/` (package-relative paths);
         `dest` is the folder that holds the pages. Add "reveal.js" to `names` for decks.
     exporter_config(names=PAGE_PACKAGES) -> dict
         the nbconvert `HTMLExporter` / `SlidesExporter` traits pointing at those
@@ -21,8 +20,9 @@ API (for tools/build_site.py, tools/build_slides.py and the tests):
     package_dir(name) -> Path
         the cached, verified files of one package (downloaded on first use).
 
-The cache is `.venv/npm-cache/` (`BOOK_NPM_CACHE` overrides it). A tarball whose
-digest differs from the pinned one raises ValueError and is not kept.
+The cache is `.venv/npm-cache/` (`BOOK_NPM_CACHE` overrides it); a change to a
+package's pins or kept files extracts it again. A tarball whose digest differs
+from the pinned one raises ValueError and is not kept.
 
     python tools/vendor_js.py DEST [reveal.js]   # install into DEST, e.g. build/html
 """
@@ -58,10 +58,13 @@ class Package:
 # The versions seen to work together with nbconvert 7.17's lab and reveal templates
 # (reveal.js 5+ moved its plugins and breaks the reveal template).
 PACKAGES = {
+    # embed.js renders the stored widgets without require.js (half the size of
+    # embed-amd.js, which can also load third-party widget modules; the book has none)
+    # and takes its Font Awesome icons from beside itself (woff2: the format browsers take).
     "@jupyter-widgets/html-manager": Package(
         "1.0.15",
         "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA==",
-        (r"dist/embed-amd\.js", r"dist/[0-9a-f]{20}\.woff2", "LICENSE")),
+        (r"dist/embed\.js(\.LICENSE\.txt)?", r"dist/[0-9a-f]{20}\.woff2", "LICENSE")),
     "requirejs": Package(
         "2.3.7",
         "sha512-DouTG8T1WanGok6Qjg2SXuCMzszOo0eHeH9hDZ5Y4x8Je+9JB38HdTLT4/VA8OaUhBa0JPVHJ0pyBkM1z+pDsw==",
@@ -81,14 +84,11 @@ PACKAGES = {
     "reveal.js": Package(
         "4.0.2",
         "sha512-LWZSUenufF1gpD7npxJ7KfoQQFKgc1D6XrLTFgKlwWNP1BQ74hT48KONFWMAw+8R/QUeaScCLCLrBVHDfFIEiw==",
-        (r"dist/reveal\.(js|css)", r"dist/theme/[a-z]+\.css",
-         r"dist/theme/fonts/[^/]+/[^/]+\.(css|woff)", r"plugin/notes/.+", r"plugin/zoom/zoom\.js",
-         "LICENSE")),
+        (r"dist/reveal\.(js|css)", r"dist/theme/white\.css",
+         r"dist/theme/fonts/source-sans-pro/[^/]+\.(css|woff)", r"plugin/notes/.+",
+         r"plugin/zoom/zoom\.js", "LICENSE")),
 }
 PAGE_PACKAGES = ("@jupyter-widgets/html-manager", "requirejs", "jquery", "mathjax")
-# html-manager's bundles take the folder of the page as their base and ask for their icon
-# fonts (Font Awesome; woff2 is the first format a browser takes) in this folder there.
-FONT_DIR = "@jupyter-widgets"
 
 
 def cache_dir() -> Path:
@@ -132,10 +132,16 @@ def cached(name: str) -> Path:
     return cache_dir() / f"{name.replace('/', '__')}-{PACKAGES[name].version}"
 
 
+def stamp(name: str) -> str:
+    """What a complete cache folder of `name` holds in its .complete: the pinned digest and
+    the kept files' patterns, so a change to either extracts the package again."""
+    return "\n".join((PACKAGES[name].integrity, *PACKAGES[name].keep)) + "\n"
+
+
 def package_dir(name: str) -> Path:
     """The cached files of `name`, downloaded, verified and extracted on first use."""
     folder = cached(name)
-    if (folder / ".complete").exists():
+    if (folder / ".complete").exists() and (folder / ".complete").read_text() == stamp(name):
         return folder
     with urllib.request.urlopen(tarball_url(name), timeout=60) as response:
         data = response.read()
@@ -143,7 +149,7 @@ def package_dir(name: str) -> Path:
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     extract(name, data, partial)
-    (partial / ".complete").write_text(PACKAGES[name].integrity + "\n")
+    (partial / ".complete").write_text(stamp(name))
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return folder
@@ -155,16 +161,12 @@ def install(dest: Path, names: tuple[str, ...] = PAGE_PACKAGES) -> None:
         source = package_dir(name)
         shutil.copytree(source, dest / STATIC / name, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".complete"))
-        if name == "@jupyter-widgets/html-manager":
-            (dest / FONT_DIR).mkdir(parents=True, exist_ok=True)
-            for font in (source / "dist").glob("*.woff2"):
-                shutil.copyfile(font, dest / FONT_DIR / font.name)
 
 
 def exporter_config(names: tuple[str, ...] = PAGE_PACKAGES) -> dict[str, str]:
     """nbconvert exporter traits that load the copies `install` made, relative to a page."""
     config = {
-        "widget_renderer_url": f"{STATIC}/@jupyter-widgets/html-manager/dist/embed-amd.js",
+        "widget_renderer_url": f"{STATIC}/@jupyter-widgets/html-manager/dist/embed.js",
         "require_js_url": f"{STATIC}/requirejs/require.js",
         "jquery_url": f"{STATIC}/jquery/dist/jquery.min.js",
         "mathjax_url": f"{STATIC}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
