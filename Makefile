@@ -11,11 +11,20 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-setup: $(STAMP) $(LAB_SETTINGS)
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.json
+
+setup: $(STAMP) $(LAB_SETTINGS) $(SERVER_CONFIG)
 
 # JupyterLab settings for reading and lecturing: every cell stays rendered (so widgets
 # keep their state when scrolled away), and no news pop-up covers the notebook.
 $(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp $< $@
+
+# The server takes websocket messages up to 100 MiB (Tornado's default is 10 MiB): a file
+# uploaded into chapter 3's picture widget reaches the kernel, which refuses one above 20 MB
+# with a message, instead of the page silently losing its connection.
+$(SERVER_CONFIG): jupyter/jupyter_server_config.json $(STAMP)
 	mkdir -p $(dir $@)
 	cp $< $@
 

@@ -7,8 +7,8 @@ plays and steps through exactly the frames of its step model with arithmetic
 that adds up, that every parameter control re-renders without an error, and
 that FieldView, SpeedTest and LiveView answer their controls, and that clicking
 cells of a DigitPad paints them and changes the prediction it shows, and that a
-PictureUpload shows a small PNG the test uploads and refuses a text file with a
-message. Screenshots go to `build/e2e/<notebook>/`. Exit status 1 if anything
+PictureUpload shows a small PNG the test uploads and refuses a text file and a
+huge file with a message. Screenshots go to `build/e2e/<notebook>/`. Exit status 1 if anything
 failed; every failure names the notebook, the cell and the widget.
 
     python e2e/check_book.py [NOTEBOOK ...]
@@ -539,14 +539,21 @@ class PictureUploadCheck(WidgetCheck):
                               and model["message"].startswith("notes.txt is not a picture")
                               and seen["message"] == model["message"]
                               and seen["picture"] is None)
+        huge = b"\xff\xd8\xff" + bytes(HUGE_UPLOAD)  # a JPEG's first bytes, then too many
+        self.upload("huge.jpg", "image/jpeg", huge)
+        too_big = self.expect("the message for a huge file", lambda seen, model:
+                              model["shape"] is None and model["files_kept"] == 0
+                              and model["message"].startswith("huge.jpg has ")
+                              and seen["message"] == model["message"])
         return (f"showed {name} ({h}x{w}) with {shown['images'] - 1} output maps; refused "
-                f"notes.txt: {refused['message']!r}")
+                f"notes.txt: {refused['message']!r} and huge.jpg: {too_big['message']!r}")
 
 
 CHECKS = {"Player": PlayerCheck, "FieldView": FieldViewCheck, "SpeedTest": SpeedTestCheck,
           "LiveView": LiveViewCheck, "DigitPad": DigitPadCheck,
           "PictureUpload": PictureUploadCheck}
 UPLOAD_SHAPE = (16, 24)  # the PNG the test uploads: rows, columns
+HUGE_UPLOAD = 21_000_000  # bytes: above the widget's 20 MB, within the server's 100 MiB
 
 
 def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,

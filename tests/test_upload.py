@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,7 +12,9 @@ import torch.nn.functional as F
 from PIL import Image
 
 import helpers
-from helpers.upload import PictureUpload, decode_picture, picture_html
+from helpers.upload import MAX_BYTES, PictureUpload, decode_picture, picture_html
+
+ROOT = Path(__file__).parent.parent
 
 
 def encoded(array: np.ndarray, format: str = "PNG", **options) -> bytes:
@@ -137,3 +141,11 @@ def test_the_sample_photo_in_colour_averages_to_the_grey_one():
     assert colour.shape == (3, 150, 128)
     assert torch.allclose(colour.mean(0), helpers.sample_photo(), atol=1e-6)
     assert helpers.sample_photo(8, colour=True).shape == (3, 75, 64)
+
+
+def test_the_book_server_lets_a_file_above_the_limit_reach_the_kernel():
+    """Tornado drops a websocket message above 10 MiB: the book's server takes more, so
+    that a file a little above the widget's limit gets the widget's message."""
+    config = json.loads((ROOT / "jupyter" / "jupyter_server_config.json").read_text())
+    limit = config["ServerApp"]["tornado_settings"]["websocket_max_message_size"]
+    assert limit >= 4 * MAX_BYTES
