@@ -38,11 +38,12 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from matplotlib_baseline import matplotlib_frame, matplotlib_pixel_frame
+from matplotlib_baseline import matplotlib_frame, matplotlib_nd_frame, matplotlib_pixel_frame
 
 import helpers
 from helpers.pixel_steps import PixelSequence
 from helpers.steps import StepSequence
+from helpers.steps_nd import NdSequence
 from helpers.widgets import FieldView, Player
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,8 @@ X8 = torch.arange(64.0).reshape(8, 8) % 7
 X4 = torch.arange(16.0).reshape(4, 4)
 X5 = torch.arange(25.0).reshape(5, 5)
 K3 = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+SIGNAL, EDGE = torch.arange(1.0, 8.0), torch.tensor([1.0, 0.0, -1.0])
+VOLUME, CUBE = torch.arange(48.0).reshape(3, 4, 4) % 10, torch.ones(2, 2, 2)
 
 # The kinds of animation in the book, each on its standard example.
 FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
@@ -90,7 +93,18 @@ FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
                                                                            padding="same"),
     "corr2d 7x10, stride 2 (uncovered cells)": lambda: helpers.conv2d_steps(
         torch.arange(70.0).reshape(7, 10), torch.ones(3, 3), stride=2),
+    "corr1d 7 * 3, padding 1, stride 2": lambda: helpers.corr1d_steps(
+        SIGNAL, EDGE, padding=1, stride=2),
+    "corr1d 12 * 3, dilation 2": lambda: helpers.corr1d_steps(
+        torch.arange(12.0) % 5, EDGE, dilation=2),
+    "corr3d 3x4x4 * 2x2x2": lambda: helpers.corr3d_steps(VOLUME, CUBE),
+    "corr3d 3x4x4 * 2x2x2, padding (1, 0, 0)": lambda: helpers.corr3d_steps(
+        VOLUME, CUBE, padding=(1, 0, 0)),
 }
+
+
+# how the baseline draws each kind of step sequence (any other: matplotlib_frame)
+BASELINES = {PixelSequence: matplotlib_pixel_frame, NdSequence: matplotlib_nd_frame}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -118,7 +132,7 @@ def frame_costs(frames: int, baseline_frames: int) -> dict:
         timings(player_step, order[:10])  # warm up
         ours = timings(player_step, order)
         steps = player.steps
-        draw = matplotlib_pixel_frame if isinstance(steps, PixelSequence) else matplotlib_frame
+        draw = BASELINES.get(type(steps), matplotlib_frame)
         baseline = timings(lambda i, steps=steps, draw=draw: draw(steps, steps[i]),
                            order[:baseline_frames])
         results[kind] = {"median": statistics.median(ours), "p90": percentile(ours, 0.9),

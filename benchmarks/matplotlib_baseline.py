@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from helpers.pixel_steps import PixelSequence, PixelStep  # noqa: E402
 from helpers.render import fmt  # noqa: E402
 from helpers.steps import Step, StepSequence  # noqa: E402
+from helpers.steps_nd import NdSequence, NdStep  # noqa: E402
 
 
 def _grid(ax, values, *, title: str, marked=(), mark_colour="#0072B2") -> None:
@@ -90,3 +91,28 @@ def matplotlib_pixel_frame(steps: PixelSequence, step: PixelStep) -> bytes:
         grids.append(([[fmt(v)] for v in values], title, set()))
     grids += [(plane, f"Y[{o}]", pixel) for o, plane in enumerate(done)]
     return _png(grids, width=1.6, output="Y")
+
+
+def matplotlib_nd_frame(steps: NdSequence, step: NdStep) -> bytes:
+    """A 1-D or 3-D cross-correlation's frame drawn from scratch as a PNG: the padded input
+    (each depth slice) with the window marked, the kernel's slices, the output so far."""
+    def volume(t):  # a signal is a volume of one slice of one row
+        return t.reshape((1,) * (3 - t.dim()) + tuple(t.shape)).tolist()
+
+    def lift(cell):
+        return (0,) * (3 - len(cell)) + tuple(cell)
+
+    done = [""] * steps.output.numel()
+    for record in steps[: step.index + 1]:
+        done[record.index] = fmt(record.value)
+    window, (o, i, j) = {lift(c) for c in step.cells}, lift(step.out_pos)
+    grids = [([[fmt(v) for v in row] for row in plane], f"input {z}",
+              {(r, c) for q, r, c in window if q == z})
+             for z, plane in enumerate(volume(steps.padded))]
+    grids += [([[fmt(v) for v in row] for row in plane], f"kernel {a}", set())
+              for a, plane in enumerate(volume(steps.kernel))]
+    out = volume(steps.output)
+    m_d, m_h, m_w = len(out), len(out[0]), len(out[0][0])
+    grids += [([done[(d * m_h + r) * m_w:(d * m_h + r + 1) * m_w] for r in range(m_h)],
+               f"output {d}", {(i, j)} if d == o else set()) for d in range(m_d)]
+    return _png(grids, width=2.2, output="output")

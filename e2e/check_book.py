@@ -302,7 +302,7 @@ class PlayerCheck(WidgetCheck):
 
     def check_frame(self, frame: dict, model: dict) -> None:
         step = model["steps"][frame["step"]]
-        out = "{},{}".format(*step["out"])
+        out = ",".join(map(str, step["out"]))
         if shown_value(frame["value"]) != step["value"] or frame["out"] != out:
             raise Failure(f"step {frame['step']} shows value {frame['value']} at output "
                           f"{frame['out']}; the step model has {step['value']} at {step['out']}")

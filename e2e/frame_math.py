@@ -2,11 +2,12 @@
 
 A frame's `.cbk-math` lines look like `0×0 + 1×1 + 3×2 + 4×3 = 19`,
 `channel 0: ... = 19` (`input channel 0: ...` with several output channels),
-`19 + 37 = 56`, `max(1, −∞, 3) = 3` or `(1 + 2 + 0) / 3 = 1`. Each line must add
-up, and the last must end with the model's value as the book prints it. A 1x1
-convolution's value is a vector, one number per output channel: its frame has one
-line per output channel, `output channel 0: 0×0 + 1×4 + 2×8 + 3 (bias) = 23`, and
-line o ends with entry o of the model's value.
+`K[0]: ... = 19` (a 3-D kernel's slice 0), `19 + 37 = 56`, `max(1, −∞, 3) = 3` or
+`(1 + 2 + 0) / 3 = 1`. Each line must add up, and the last must end with the
+model's value as the book prints it. A 1x1 convolution's value is a vector, one
+number per output channel: its frame has one line per output channel, `output
+channel 0: 0×0 + 1×4 + 2×8 + 3 (bias) = 23`, and line o ends with entry o of the
+model's value.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def check_frame_math(lines: list[str], value: float | list[float]) -> None:
             check_frame_math([line], entry)
         return
     for line in lines:
-        line = re.sub(r"^(?:output |input )?channel \d+: ", "", line.strip())
+        line = re.sub(r"^(?:(?:output |input )?channel \d+|K\[\d+\]): ", "", line.strip())
         if " = " not in line:
             raise MathError(f"no result in {line!r}")
         expression, result = line.rsplit(" = ", 1)

@@ -44,6 +44,7 @@ from .ops import (
 from .pixel_steps import PixelSequence, PixelStep, conv1x1_steps
 from .pooling import pool_gradient, pool_shift, shift2d
 from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
+from .steps_nd import NdSequence, NdStep, corr1d_steps, corr3d_steps
 from .timing import median_ms
 from .upload import PictureUpload, decode_picture
 from .widgets import (
@@ -52,6 +53,8 @@ from .widgets import (
     Player,
     SpeedTest,
     conv_player,
+    corr1d_player,
+    corr3d_player,
     explore,
     gradient_view,
     padding_explorer,
@@ -64,6 +67,8 @@ __all__ = [
     "DigitPad",
     "FieldView",
     "LiveView",
+    "NdSequence",
+    "NdStep",
     "PixelSequence",
     "PictureUpload",
     "PixelStep",
@@ -83,11 +88,15 @@ __all__ = [
     "conv_output_shape",
     "conv_player",
     "corr1d",
+    "corr1d_player",
+    "corr1d_steps",
     "corr2d",
     "corr2d_multi_in",
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_1x1",
     "corr3d",
+    "corr3d_player",
+    "corr3d_steps",
     "decode_picture",
     "explore",
     "feature_maps",

@@ -103,9 +103,9 @@ def _factor(v: float) -> str:
 class _Grid:
     """An SVG grid of numbers; each frame picks every cell's class and whether its text shows."""
 
-    def __init__(self, texts, *, cell=CELL, row_labels=None, col_labels=None):
+    def __init__(self, texts, *, cell=CELL, row_labels=None, col_labels=None, label_width=28):
         self.shape = (len(texts), len(texts[0]))
-        left, top, half = (28 if row_labels else 2), (22 if col_labels else 2), cell // 2
+        left, top, half = (label_width if row_labels else 2), (22 if col_labels else 2), cell // 2
         self._left, self._top, self._cell = left, top, cell
         width, height = left + self.shape[1] * cell + 2, top + self.shape[0] * cell + 2
         self.height = height
@@ -115,7 +115,8 @@ class _Grid:
                 f'style="width:calc(var(--cbk-fit,1px)*{width})" '
                 f'font-size="{_font_size("", cell)}" aria-hidden="true">']
         for r, label in enumerate(row_labels or ()):
-            head.append(f'<text class="lbl" x="13" y="{top + r * cell + half}">{label}</text>')
+            head.append(f'<text class="lbl" x="{left // 2 - 1}" y="{top + r * cell + half}">'
+                        f"{label}</text>")
         for c, label in enumerate(col_labels or ()):
             head.append(f'<text class="lbl" x="{left + c * cell + half}" y="11">{label}</text>')
         self._head = "".join(head)
@@ -416,17 +417,24 @@ def padding_text(sides) -> str:
 
 def shape_lines(steps: StepSequence) -> str:
     """The output-size formula per axis with this sequence's numbers filled in."""
-    lo, hi = ("\u2308", "\u2309") if steps.ceil_mode else ("\u230a", "\u230b")
+    return size_formula(steps, ("rows", "columns"), (steps.padding.rows, steps.padding.cols),
+                        ceil_mode=steps.ceil_mode)
+
+
+def size_formula(steps, names, pads, *, ceil_mode: bool = False) -> str:
+    """The output-size formula along the axes `names` (the last ones of the input), padded
+    by `pads` ((before, after) per axis), with the numbers of `steps` filled in."""
+    lo, hi = ("\u2308", "\u2309") if ceil_mode else ("\u230a", "\u230b")
     lines = []
-    for axis, name, (before, after) in ((0, "rows", steps.padding.rows),
-                                        (1, "columns", steps.padding.cols)):
-        n, k, m = steps.input_shape[-2 + axis], steps.window[axis], steps.output.shape[-2 + axis]
+    for axis, (name, (before, after)) in enumerate(zip(names, pads, strict=True)):
+        last = axis - len(names)  # the axes are the last ones, after any channels
+        n, k, m = steps.input_shape[last], steps.window[axis], steps.output.shape[last]
         s, d = steps.stride[axis], steps.dilation[axis]
         span = f"{k}" if d == 1 else f"({d}\u00d7({k} {MINUS} 1) + 1)"
         inner = f"{n} + {before} + {after} {MINUS} {span}"
         expr = f"({inner}) + 1" if s == 1 else f"{lo}({inner}) / {s}{hi} + 1"
         room = n + before + after - (d * (k - 1) + 1)
-        if s > 1 and steps.ceil_mode and -(-room // s) + 1 != m:
+        if s > 1 and ceil_mode and -(-room // s) + 1 != m:
             expr += f" {MINUS} 1 (the last window would start in the padding)"
         lines.append(f"{name}: {expr} = {m}")
     both = " \u00b7 ".join(lines)

@@ -22,8 +22,10 @@ from .ops import PADDING_MODES, pool_output_shape
 from .pixel_steps import PixelSequence, conv1x1_steps
 from .pooling import pool_gradient, pool_shift
 from .render_channels import ChannelFrameRenderer
+from .render_nd import nd_renderer
 from .render_pixels import PixelFrameRenderer
 from .steps import StepSequence, conv2d_steps, pool2d_steps
+from .steps_nd import NdSequence, corr1d_steps, corr3d_steps
 from .timing import median_ms
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
@@ -195,10 +197,13 @@ class Player(widgets.VBox):
                 self.live.value = render.message_frame(_internal_error(error), title=self.title)
 
 
-def _renderer(steps) -> type:
-    """The class that draws this kind of step sequence."""
+def _renderer(steps) -> Callable:
+    """What draws this kind of step sequence: a renderer's class (or a function that picks
+    one), called with the sequence, `cell` and `title`."""
     if isinstance(steps, PixelSequence):
         return PixelFrameRenderer
+    if isinstance(steps, NdSequence):
+        return nd_renderer
     if steps.kernel is not None and steps.kernel.dim() == 4:
         return ChannelFrameRenderer
     return render.FrameRenderer
@@ -245,6 +250,18 @@ def conv_player(X, K, *, title: str = "", **params) -> Player:
 def pool_player(X, pool_size, *, title: str = "", **params) -> Player:
     """Animate `pool2d` (see `pool2d_steps`); arguments as for `conv_player`."""
     return explore(pool2d_steps, X=X, pool_size=pool_size, title=title, **params)
+
+
+def corr1d_player(x, k, *, title: str = "", **params) -> Player:
+    """Animate `corr1d`, a kernel sliding along a signal (see `corr1d_steps`); arguments
+    as for `conv_player`."""
+    return explore(corr1d_steps, x=x, k=k, title=title, **params)
+
+
+def corr3d_player(X, K, *, title: str = "", **params) -> Player:
+    """Animate `corr3d`, a window moving through a volume's depth slices (see
+    `corr3d_steps`); arguments as for `conv_player`."""
+    return explore(corr3d_steps, X=X, K=K, title=title, **params)
 
 
 def pixel_player(X, W, bias=0.0, *, title: str = "", **params) -> Player:

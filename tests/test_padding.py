@@ -143,7 +143,8 @@ def test_replicate_padding_may_be_larger_than_the_input_as_in_f_pad():
 
 
 def _every_kind():
-    """One sequence of each kind the book animates, with the names its code uses."""
+    """One sequence of each kind the book animates, with the arguments its code names (X and
+    K, or x and k for corr1d)."""
     X8 = torch.arange(64.0).reshape(8, 8)
     X2 = torch.stack([X3, X3 + 1])
     yield helpers.conv2d_steps(X3, K2), X3, K2
@@ -173,13 +174,21 @@ def _every_kind():
                                flip=True), X2, K4.tolist()
     yield helpers.conv2d_steps(X2[:, :, :2], K4[:2], bias=torch.tensor([0.1, 0.0]),
                                padding="same", dilation=2), X2[:, :, :2], K4[:2]
+    signal, volume = torch.arange(7.0), torch.arange(48.0).reshape(3, 4, 4)
+    yield helpers.corr1d_steps(signal, [1, 0, -1], padding=(2, 1), stride=2), signal, [1, 0, -1]
+    yield helpers.corr1d_steps(signal, K2[0], padding="same", dilation=2), signal, K2[0]
+    yield helpers.corr3d_steps(volume, K2.expand(2, 2, 2), padding=(1, 0, 0), stride=(1, 2, 1),
+                               dilation=(1, 1, 2)), volume, K2.expand(2, 2, 2)
+    yield helpers.corr3d_steps(volume, K2[None], padding=(0, 1, 0, 0, 1, 1)), volume, K2[None]
 
 
 @pytest.mark.parametrize("index", range(len(list(_every_kind()))))
 def test_the_code_of_every_kind_of_sequence_computes_its_output(index):
     steps, X, K = list(_every_kind())[index]
     K = torch.ones(3, 3) if K is None and steps.kernel is not None else K
-    got = eval(steps.code, {"torch": torch, "F": F, "X": X, "K": K})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # 'same' with an even kernel pads a copy
+        got = eval(steps.code, {"torch": torch, "F": F, "X": X, "K": K, "x": X, "k": K})
     torch.testing.assert_close(got, steps.output, atol=1e-5, rtol=1e-5)
 
 

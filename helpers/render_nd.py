@@ -1,0 +1,274 @@
+"""Frames of `corr1d` and `corr3d`: a signal with its kernel sliding along it, and a volume
+drawn as its depth slices with the window moving through rows, columns and depth.
+
+Built from the grids, styles and fit rule of `render`, so these frames read, scale and
+follow the JupyterLab theme like every other frame of the book. Nothing here knows of
+ipywidgets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .render import (
+    CAPTION,
+    CELL,
+    FIT_RESERVE,
+    MAX_CELLS,
+    _factor,
+    _figure,
+    _fit_style,
+    _Grid,
+    _span,
+    _term,
+    fmt,
+    size_formula,
+)
+from .render_pixels import MATH_LINE
+from .steps_nd import NdSequence, NdStep
+
+MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow window
+AXIS_NAMES = {1: ("length",), 3: ("depth", "rows", "columns")}
+AXIS_WORDS = {1: ("positions",), 3: ("slices", "rows", "columns")}  # for the text alternative
+# Cells of the kernel and product rows where the kernel has no tap are not drawn. In short
+# windows (a lecture at 200 %) the arithmetic, a line per kernel slice, takes a smaller font
+# (still larger on screen than at 100 %), so that a 3x3x3 kernel's lines do not wrap.
+STYLE = ("<style>.cbk .n rect{fill:none;stroke:none}"
+         "@media (max-height:700px){.cbk-nd .cbk-math{font-size:14px}}</style>")
+LABELS = 48  # px for the row names of the 1-D strip (x, k, x·k)
+
+
+class _NdRenderer:
+    """What the 1-D and 3-D frames share: checks, the frame around the body, the
+    arithmetic, the text alternative. A subclass draws the body of a step (`_body`)."""
+
+    groups = 1  # arithmetic lines before the total (one per kernel slice in 3-D)
+
+    def __init__(self, steps: NdSequence, *, cell: int = CELL, title: str = ""):
+        self.steps, self.title, self._cell = steps, title, cell
+        if steps.padded.numel() > MAX_CELLS:
+            shape = " x ".join(map(str, steps.padded.shape))
+            raise ValueError(f"the input is too large to animate: {shape} cells with padding "
+                             f"(at most {MAX_CELLS} are drawn); animate a smaller input")
+        names = AXIS_NAMES[steps.padded.dim()]
+        self._formula = size_formula(steps, names, steps.padding)
+        self._base = steps.pad_mask.tolist()  # nested lists, True on padding
+        self._before = tuple(b for b, _ in steps.padding)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def frames(self) -> list[str]:
+        return [self(i) for i in range(len(self.steps))]
+
+    def __call__(self, index: int) -> str:
+        """The frame of step `index` as an HTML string."""
+        step = self.steps[index]
+        pos = ", ".join(map(str, step.out_pos))
+        head = (f"{html.escape(self.title or self.steps.op)} \u00b7 step {index + 1} of "
+                f"{len(self.steps)} \u00b7 output [{pos}]")
+        math_html = _math(step, self.groups)
+        label = html.escape(self._label(step, math_html), quote=True)
+        return (f'<div class="cbk cbk-nd" data-step="{index}" data-value="{step.value!r}" '
+                f'data-out="{pos.replace(", ", ",")}" role="img" aria-label="{label}" '
+                f'style="{self._fit}">{STYLE}<div class="cbk-head">{head}</div>'
+                f"{self._body(step, index)}{self._formula}{self._note}"
+                f'<div class="cbk-math">{math_html}</div></div>')
+
+    def _label(self, step: NdStep, math_html: str) -> str:
+        """The frame in words, for a screen reader: step, window, output cell, arithmetic."""
+        spans = ", ".join(
+            f"{name} {_span(sorted({c[a] - self._before[a] for c in step.cells}))}"
+            for a, name in enumerate(AXIS_WORDS[len(step.out_pos)]))
+        lines = re.sub(r"<[^>]+>", "", math_html.replace("</div><div>", "; "))
+        return (f"{self.title or self.steps.op}, step {step.index + 1} of {len(self.steps)}: "
+                f"the window covers input {spans}; output [{', '.join(map(str, step.out_pos))}]"
+                f": {lines}")
+
+    def _fit_and_note(self, height: int, uncovered: str) -> None:
+        lines = self.groups + (self.groups > 1)
+        self._fit = _fit_style(height, FIT_RESERVE + MATH_LINE * (lines - 1))
+        self._note = (f'<div class="cbk-note cbk-unread">Never read by any window (hatched): '
+                      f"{uncovered}.</div>" if self.steps.uncovered else "")
+
+
+class Corr1dRenderer(_NdRenderer):
+    """A signal as a row of cells, the kernel under the window with the products below it,
+    and the output filling up."""
+
+    def __init__(self, steps: NdSequence, *, cell: int = CELL, title: str = ""):
+        super().__init__(steps, cell=cell, title=title)
+        (length,), (before, _) = steps.padded.shape, steps.padding[0]
+        if length > MAX_COLUMNS:
+            raise ValueError(f"the signal is too long to animate: {length} cells with padding "
+                             f"(at most {MAX_COLUMNS}); animate a slice such as x[:{MAX_COLUMNS}]")
+        n = steps.input_shape[0]
+        self._cols = [str(c - before) if 0 <= c - before < n else "" for c in range(length)]
+        self._x = [fmt(v) for v in steps.padded.tolist()]
+        self._x_looks = ["p" if pad else "d" for pad in self._base]
+        strip = self._strip([""] * length, [""] * length)
+        m = steps.output.shape[0]
+        self._output = _Grid([[fmt(v) for v in steps.output.tolist()]], cell=cell,
+                             row_labels=["y"], col_labels=list(range(m)), label_width=LABELS)
+        self._hatch = strip.hatch((0, c) for (c,) in steps.uncovered)
+        k, d, s = steps.window[0], steps.dilation[0], steps.stride[0]
+        pad = f", padding {before}" if before else ""
+        if steps.padding[0][1] != before:
+            pad = f", padding {before} before and {steps.padding[0][1]} after"
+        self._captions = (
+            f"x: length {n}{pad}; k: {k} weights{f', dilation {d}' if d > 1 else ''}, under "
+            "the window; x\u00b7k: their products",
+            f"y: length {m}{f', stride {s}' if s > 1 else ''}")
+        self._fit_and_note(strip.height + self._output.height + 2 * CAPTION + 6,
+                           _positions(steps.uncovered, before, n))
+
+    def _strip(self, kernel: list[str], products: list[str]) -> _Grid:
+        return _Grid([self._x, kernel, products], cell=self._cell,
+                     row_labels=["x", "k", "x\u00b7k"], col_labels=self._cols, label_width=LABELS)
+
+    def _body(self, step: NdStep, index: int) -> str:
+        length = len(self._x)
+        xs, ks, ps = self._x_looks[:], ["n"] * length, ["n"] * length
+        kernel, products = [""] * length, [""] * length
+        for (c,), w, p, pad in zip(step.cells, step.weights, step.products, step.in_padding,
+                                   strict=True):
+            xs[c], ks[c], ps[c] = ("wp" if pad else "w"), "k", ("p" if pad else "d")
+            kernel[c], products[c] = fmt(w), fmt(p)
+        strip = self._strip(kernel, products).svg([xs, ks, ps], overlay=self._hatch)
+        m = self.steps.output.shape[0]
+        looks = [["o" if j == index else ("d" if j < index else "e") for j in range(m)]]
+        out = self._output.svg(looks, lambda _, j: j <= index)
+        return (f'<div class="cbk-col">{_figure(strip, self._captions[0])}'
+                f"{_figure(out, self._captions[1])}</div>")
+
+
+class Corr3dRenderer(_NdRenderer):
+    """A volume as its depth slices side by side with the window on the slices it covers,
+    the kernel's slices, and the output volume's slices filling up."""
+
+    def __init__(self, steps: NdSequence, *, cell: int = CELL, title: str = ""):
+        super().__init__(steps, cell=cell, title=title)
+        depth, height, width = steps.padded.shape
+        k_d, k_h, k_w = steps.window
+        m_d, m_h, m_w = steps.output.shape
+        if max(depth * width, k_d * k_w + m_d * m_w) > MAX_COLUMNS:
+            raise ValueError(
+                f"the volume is too wide to draw: {depth} slices of {width} columns with "
+                f"padding, and {m_d} output slices of {m_w} (at most {MAX_COLUMNS} columns a "
+                "row); animate a smaller volume")
+        self.groups = k_d
+        (front, _), (top, _), (left, _) = steps.padding
+        n_d, n_h, n_w = steps.input_shape
+        rows = [str(r - top) if 0 <= r - top < n_h else "" for r in range(height)]
+        cols = [str(c - left) if 0 <= c - left < n_w else "" for c in range(width)]
+        self._slices = [_Grid([[fmt(v) for v in row] for row in plane], cell=cell,
+                              row_labels=rows if z == 0 else None, col_labels=cols)
+                        for z, plane in enumerate(steps.padded.tolist())]
+        self._looks = [[["p" if pad else "d" for pad in row] for row in plane]
+                       for plane in self._base]
+        self._names = [f"x[{z - front}]" if 0 <= z - front < n_d else "pad"
+                       for z in range(depth)]
+        self._kernel = "".join(
+            _figure(_Grid([[fmt(v) for v in row] for row in plane], cell=cell)
+                    .svg([["k"] * k_w for _ in range(k_h)]), f"K[{a}]")
+            for a, plane in enumerate(steps.kernel.tolist()))
+        self._outputs = [_Grid([[fmt(v) for v in row] for row in plane], cell=cell,
+                               row_labels=list(range(m_h)) if o == 0 else None,
+                               col_labels=list(range(m_w)))
+                         for o, plane in enumerate(steps.output.tolist())]
+        self._hatches = [grid.hatch((r, c) for q, r, c in steps.uncovered if q == z)
+                         for z, grid in enumerate(self._slices)]
+        pad = _padding_words(steps.padding)
+        self._groups = (_group("X", steps.input_shape, pad), _group("K", steps.window),
+                        _group("Y", steps.output.shape, _stride_words(steps.stride)))
+        kernel_height = (k_h * cell + 4) + CAPTION
+        low = max(kernel_height, self._outputs[0].height + CAPTION)
+        count = len(steps.uncovered)
+        self._fit_and_note(self._slices[0].height + CAPTION + 6 + low,
+                           f"{count} cell{'s' * (count > 1)} of the padded volume")
+
+    def _body(self, step: NdStep, index: int) -> str:
+        covered: dict[int, list] = {}
+        for (z, r, c), pad in zip(step.cells, step.in_padding, strict=True):
+            covered.setdefault(z, []).append((r, c, pad))
+        k_d = self.steps.window[0]
+        first = step.cells[0][0]
+        slices = []
+        for z, grid in enumerate(self._slices):
+            looks, name = self._looks[z], self._names[z]
+            if z in covered:
+                looks = [row[:] for row in looks]
+                for r, c, pad in covered[z]:
+                    looks[r][c] = "wp" if pad else "w"
+                name += f" \u00b7 K[{(z - first) // self.steps.dilation[0]}]" if k_d > 1 else ""
+            slices.append(_figure(grid.svg(looks, overlay=self._hatches[z]), name))
+        m_d, m_h, m_w = self.steps.output.shape
+        outputs = []
+        for o, grid in enumerate(self._outputs):
+            start = o * m_h * m_w
+
+            def look(i, j, start=start):
+                done = start + i * m_w + j
+                return "o" if done == index else ("d" if done < index else "e")
+
+            outputs.append(_figure(
+                grid.svg([[look(i, j) for j in range(m_w)] for i in range(m_h)],
+                         lambda i, j, start=start: start + i * m_w + j <= index), f"Y[{o}]"))
+        x, k, y = self._groups
+        return (f'<div class="cbk-col"><div class="cbk-row">{x}{"".join(slices)}</div>'
+                f'<div class="cbk-row">{k}{self._kernel}<div class="cbk-op">\u2192</div>'
+                f'{y}{"".join(outputs)}</div></div>')
+
+
+def nd_renderer(steps: NdSequence, *, cell: int = CELL, title: str = "") -> _NdRenderer:
+    """The renderer of a 1-D or a 3-D step sequence."""
+    draw = Corr1dRenderer if steps.padded.dim() == 1 else Corr3dRenderer
+    return draw(steps, cell=cell, title=title)
+
+
+def _math(step: NdStep, groups: int) -> str:
+    """The products and their sum; with several kernel slices, one line per slice (named as
+    the slice's caption, K[0], K[1], ...) and then the total of the slices' sums."""
+    size, lines, sums = len(step.products) // groups, [], []
+    for g in range(groups):
+        part = slice(g * size, (g + 1) * size)
+        terms = " + ".join(_term(f"{_factor(x)}\u00d7{_factor(w)}", pad) for x, w, pad in
+                           zip(step.inputs[part], step.weights[part], step.in_padding[part],
+                               strict=True))
+        sums.append(sum(step.products[part]))
+        lines.append(f"K[{g}]: {terms} = {fmt(sums[-1])}" if groups > 1
+                     else f"{terms} = <b>{fmt(step.value)}</b>")
+    if groups > 1:
+        lines.append(" + ".join(fmt(s) for s in sums) + f" = <b>{fmt(step.value)}</b>")
+    return "".join(f"<div>{line}</div>" for line in lines)
+
+
+def _group(name: str, shape, extra: str = "") -> str:
+    """The name and shape of a group of slices, at the start of its row."""
+    size = "\u00d7".join(map(str, shape))
+    return f'<div class="cbk-sum">{name}<br>{size}{f"<br>{extra}" if extra else ""}</div>'
+
+
+def _padding_words(pads) -> str:
+    if not any(b or a for b, a in pads):
+        return ""
+    if all(b == a for b, a in pads):
+        values = {b for b, _ in pads}
+        return f"padding {values.pop() if len(values) == 1 else tuple(b for b, _ in pads)}"
+    return "padding " + ", ".join(f"{b}+{a}" for b, a in pads)
+
+
+def _stride_words(stride) -> str:
+    if set(stride) == {1}:
+        return ""
+    return f"stride {stride[0] if len(set(stride)) == 1 else tuple(stride)}"
+
+
+def _positions(cells, before: int, n: int) -> str:
+    """Cells of a padded signal in words: input positions and padding cells."""
+    data = [str(c - before) for (c,) in cells if 0 <= c - before < n]
+    pads = len(cells) - len(data)
+    words = [f"input position{'s' * (len(data) > 1)} {', '.join(data)}"] if data else []
+    words += [f"{pads} padding cell{'s' * (pads > 1)}"] if pads else []
+    return " and ".join(words)
