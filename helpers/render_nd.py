@@ -32,10 +32,12 @@ MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow
 AXIS_NAMES = {1: ("length",), 3: ("depth", "rows", "columns")}
 AXIS_WORDS = {1: ("positions",), 3: ("slices", "rows", "columns")}  # for the text alternative
 # Cells of the kernel and product rows where the kernel has no tap are not drawn. In short
-# windows (a lecture at 200 %) the arithmetic, a line per kernel slice, takes a smaller font
-# (still larger on screen than at 100 %), so that a 3x3x3 kernel's lines do not wrap.
-STYLE = ("<style>.cbk .n rect{fill:none;stroke:none}"
-         "@media (max-height:700px){.cbk-nd .cbk-math{font-size:14px}}</style>")
+# windows (a lecture at 200 %) the arithmetic, a line per kernel slice, and the captions take
+# a smaller font (still larger on screen than at 100 %), so that the player with a 3x3x3
+# kernel's lines fits the window.
+STYLE = ("<style>.cbk .n rect{fill:none;stroke:none}@media (max-height:700px){"
+         ".cbk-nd .cbk-math{font-size:13px}.cbk-nd .cbk-math div{margin:0}"
+         ".cbk-nd figcaption{font-size:13px}}</style>")
 LABELS = 48  # px for the row names of the 1-D strip (x, k, x·k)
 
 
