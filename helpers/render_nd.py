@@ -103,8 +103,9 @@ class Corr1dRenderer(_NdRenderer):
         super().__init__(steps, cell=cell, title=title)
         (length,), (before, _) = steps.padded.shape, steps.padding[0]
         if length > MAX_COLUMNS:
+            fits = MAX_COLUMNS - sum(steps.padding[0])
             raise ValueError(f"the signal is too long to animate: {length} cells with padding "
-                             f"(at most {MAX_COLUMNS}); animate a slice such as x[:{MAX_COLUMNS}]")
+                             f"(at most {MAX_COLUMNS}); animate a slice such as x[:{fits}]")
         n = steps.input_shape[0]
         self._cols = [str(c - before) if 0 <= c - before < n else "" for c in range(length)]
         self._x = [fmt(v) for v in steps.padded.tolist()]

@@ -152,12 +152,12 @@ def test_players_animate_change_and_show_messages_for_bad_settings():
     assert len(volume.steps) == 18
     volume.set(stride="(1, 2, 2)")
     assert repr(volume) == "Player(corr3d, input 3x4x4, kernel 2x2x2, stride (1, 2, 2), 8 steps)"
-    assert "Y<br>3\u00d72\u00d72<br>stride (1, 2, 2)" in volume.frame
+    assert "Y<br>2\u00d72\u00d72<br>stride (1, 2, 2)" in volume.frame
 
 
 def test_inputs_too_large_to_draw_get_a_message():
-    long = helpers.corr1d_player(torch.ones(MAX_COLUMNS + 1), torch.ones(2))
-    assert long.steps is None and "too long to animate" in long.message
+    long = helpers.corr1d_player(torch.ones(MAX_COLUMNS), torch.ones(2), padding=1)
+    assert long.steps is None and long.message.endswith(f"such as x[:{MAX_COLUMNS - 2}]")
     wide = helpers.corr3d_player(torch.ones(5, 3, 7), torch.ones(1, 1, 1))
     assert wide.steps is None and "too wide to draw" in wide.message
     big = helpers.corr3d_player(torch.ones(11, 10, 10), torch.ones(1, 1, 1))
