@@ -1,7 +1,8 @@
 """Handouts: copies of the chapters without their worked solutions (`make handout`).
 
 Every cell tagged `solution` is dropped, and so is a heading whose whole section
-was solutions (the chapter's "## Solutions"). Everything else stays as stored,
+was solutions (the chapter's "## Solutions"), and the sentence that points readers
+to them ("Worked solutions are at the end ..."). Everything else stays as stored,
 code cells with their outputs and the widget state included, so every exercise's
 check works as in the chapter and nbval passes on the copy as on the chapter.
 
@@ -10,12 +11,14 @@ check works as in the chapter and nbval passes on the copy as on the chapter.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import nbformat
 
 SOLUTION = "solution"
+POINTER = re.compile(r"\s*Worked solutions are at[^.]*\.")
 
 
 def is_solution(cell) -> bool:
@@ -46,6 +49,9 @@ def handout(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = nbformat.from_dict(nb)
     nb.cells = [cell for at, cell in enumerate(nb.cells) if not is_solution(cell)
                 and not (heading_level(cell) and only_solutions_follow(nb.cells, at))]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = POINTER.sub("", cell.source)
     return nb
 
 
