@@ -251,11 +251,8 @@ def main(argv=None) -> int:
                 check_deck(browser, deck, notebook, shots, report)
         finally:
             browser.close()
-    if report.failures:
-        print(f"\n{len(report.failures)} failure(s):", *report.failures, sep="\n")
-        return 1
-    print(f"\nall {len(decks)} deck(s) passed offline; screenshots in {shots}")
-    return 0
+    return report.exit_status(f"all {len(decks)} deck(s) passed offline; screenshots in "
+                              f"{shots.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
