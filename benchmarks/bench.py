@@ -64,6 +64,8 @@ X5 = torch.arange(25.0).reshape(5, 5)
 K3 = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
 SIGNAL, EDGE = torch.arange(1.0, 8.0), torch.tensor([1.0, 0.0, -1.0])
 VOLUME, CUBE = torch.arange(48.0).reshape(3, 4, 4) % 10, torch.ones(2, 2, 2)
+X2 = torch.stack([X3, X3 + 1])  # chapter 3's two input channels
+K_OUT = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])  # and 3 output channels
 
 # The kinds of animation in the book, each on its standard example.
 FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
@@ -74,8 +76,7 @@ FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
                                                       torch.stack([K2, K2 + 1])),
     "true convolution 3x3 * 2x2": lambda: helpers.conv2d_steps(X3, K2, flip=True),
     "corr2d 2 -> 3 channels, bias per channel": lambda: helpers.conv2d_steps(
-        torch.stack([X3, X3 + 1]), torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)]),
-        bias=[0.5, -1.0, 2.0]),
+        X2, K_OUT, bias=[0.5, -1.0, 2.0]),
     "max pool 3x3, 2x2": lambda: helpers.pool2d_steps(X3, 2),
     "avg pool 8x8, 3x3, padding 1, stride 2": lambda: helpers.pool2d_steps(
         X8, 3, mode="avg", padding=1, stride=2),
@@ -157,6 +158,9 @@ def param_change_costs(changes: int) -> dict:
         "ceil mode (5x5 avg, 2 channels)": (
             helpers.pool_player(torch.stack([X5, X5 + 1]), 2, mode="avg", padding=1, stride=2,
                                 ceil_mode={"off": False, "on": True}), "ceil_mode", ["off", "on"]),
+        "bias per channel (2 -> 3 channels)": (
+            helpers.conv_player(X2, K_OUT, bias={"none": 0.0, "per channel": [0.5, -1.0, 2.0]}),
+            "bias", ["none", "per channel"]),
         "1x1 conv weights (3x2x2 -> 4)": (
             helpers.pixel_player(torch.arange(12.0).reshape(3, 2, 2),
                                  {"arange": torch.arange(12.0).reshape(4, 3),

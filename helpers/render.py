@@ -108,7 +108,7 @@ class _Grid:
         left, top, half = (label_width if row_labels else 2), (22 if col_labels else 2), cell // 2
         self._left, self._top, self._cell = left, top, cell
         width, height = left + self.shape[1] * cell + 2, top + self.shape[0] * cell + 2
-        self.height = height
+        self.width, self.height = width, height
         # drawn at `width` px times the frame's --cbk-fit (at most 1px), never wider than
         # its container; the text alternative is the frame's aria-label
         head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -222,7 +222,7 @@ class FrameRenderer:
                          for out in outputs.tolist()]
         self._kernels = [] if steps.kernel is None else self._kernel_svgs(cell)
         self._captions = self._make_captions()
-        self._fit = _fit_style(self._height())
+        self._fit = self._fit_css()
         self._hatch = self._inputs[0].hatch(steps.uncovered)
         self._shape = shape_lines(steps) + uncovered_note(steps)
 
@@ -231,6 +231,10 @@ class FrameRenderer:
         k_h, k_w = self.steps.window
         return [_Grid(_numbers(k), cell=cell).svg([["k"] * k_w for _ in range(k_h)])
                 for k in self.steps.kernel]
+
+    def _fit_css(self) -> str:
+        """The CSS that scales the frame's grids (see `_fit_style`)."""
+        return _fit_style(self._height())
 
     def _height(self) -> int:
         """Height in px of the grids' composition at full size, captions included: the

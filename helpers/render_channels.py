@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import html
 
-from .render import CAPTION, MAX_CELLS, FrameRenderer, _conv_math, _factor, _figure, _Grid
+from .render import (
+    CAPTION,
+    CELL,
+    FIT_RESERVE,
+    MAX_CELLS,
+    MIN_CELL,
+    FrameRenderer,
+    _conv_math,
+    _factor,
+    _figure,
+    _Grid,
+)
 from .render import _numbers as numbers
 from .steps import Step, StepSequence
 
@@ -20,13 +31,20 @@ from .steps import Step, StepSequence
 # share one, and a label says which channel it is, for readers who cannot tell colours apart.
 CHANNEL_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 ROW_GAP = 6  # px between the rows of output channels
-STYLE = """<style>
-.cbk-oc{display:flex;flex-wrap:nowrap;align-items:center;gap:8px;min-width:0;padding:3px 8px;
- border:2px solid transparent;border-left:6px solid var(--cbk-oc);border-radius:4px}
-.cbk-oc.now{border-color:var(--cbk-oc);background:var(--cbk-oc-bg)}
-.cbk-oc .cbk-sum b{color:var(--cbk-fg)}
-.cbk-slices{display:flex;gap:4px;min-width:0}
-.cbk .ko rect{fill:#fff;stroke:#aaa}
+CH = 10.2  # px: the width of a character of the labels (17 px monospace)
+CHROME = 260  # px of a JupyterLab window's width beside an output (file browser closed)
+# A window that is narrow but tall (an 800 px wide one, not a zoomed lecture screen)
+# stacks the input channels in a column; each layout scales its grids by its own fit.
+NARROW = "(max-width:1000px) and (min-height:700px)"
+STYLE = f"""<style>
+.cbk-ch{{--cbk-fit:var(--cbk-fit-wide)}}
+.cbk-chin{{display:flex;gap:10px;min-width:0}}
+@media {NARROW}{{.cbk-ch{{--cbk-fit:var(--cbk-fit-narrow)}}.cbk-chin{{flex-direction:column}}}}
+.cbk-oc{{display:flex;flex-wrap:nowrap;align-items:center;gap:8px;min-width:0;padding:3px 8px;
+ border:2px solid transparent;border-left:6px solid var(--cbk-oc);border-radius:4px}}
+.cbk-oc.now{{border-color:var(--cbk-oc);background:var(--cbk-oc-bg)}}
+.cbk-slices{{display:flex;gap:4px;min-width:0}}
+.cbk .ko rect{{fill:#fff;stroke:#aaa}}
 </style>"""
 
 
@@ -44,29 +62,38 @@ class ChannelFrameRenderer(FrameRenderer):
                 f"{c_o} output maps make {drawn} cells (at most {MAX_CELLS} are drawn); "
                 "animate a crop such as X[:, :6, :6] or fewer channels such as K[:3]"
             )
-        super().__init__(steps, **options)
         # monospace labels padded to one width, so that every row's grids line up
         bias = [f"+ {_factor(b)} =" for b in steps.bias]
         name, width = len(f"\u25b6 K[{c_o - 1}]"), max(map(len, bias))
         self._labels = [(f'<div class="cbk-sum" style="min-width:{name}ch">',
                          f'<div class="cbk-sum" style="min-width:{width}ch">{b}</div>')
                         for b in bias]
+        self._label_chars = name + width + len(f"Y[{c_o - 1}]")
+        super().__init__(steps, **options)
 
     def _kernel_svgs(self, cell: int) -> list:
         """Per output channel, its slices drawn twice: marked (at work) and plain."""
         k_h, k_w = self.steps.window
-        self._slice_height = k_h * cell + 4
+        self._slice_width, self._slice_height = k_w * cell + 4, k_h * cell + 4
         looks = {look: [[look] * k_w for _ in range(k_h)] for look in ("k", "ko")}
         return [{look: "".join(grid.svg(classes) for grid in grids)
                  for look, classes in looks.items()}
                 for grids in ([_Grid(numbers(s), cell=cell) for s in filt]
                               for filt in self.steps.kernel)]
 
-    def _height(self) -> int:
-        """The taller of the input channels (side by side, each captioned, captioned as a
-        whole) and the rows of output channels (slices and map side by side, one caption)."""
-        row = max(self._outputs[0].height, self._slice_height) + ROW_GAP
-        return max(self._inputs[0].height + 2 * CAPTION, len(self._outputs) * row + CAPTION)
+    def _fit_css(self) -> str:
+        """Two fits, one per layout: input channels side by side, or in a column."""
+        c_i = self.steps.kernel.shape[1]
+        # what does not scale beside the grids: JupyterLab's margins, the sign, gaps,
+        # borders, labels, in px
+        text = round(CHROME + 100 + CH * self._label_chars + 14 * (c_i - 1))
+        one, out = self._inputs[0], self._outputs[0]
+        rows = len(self._outputs) * (max(out.height, self._slice_height) + ROW_GAP) + CAPTION
+        filters = c_i * (self._slice_width + 4) + out.width
+        wide = _fit(max(one.height + 2 * CAPTION, rows), c_i * one.width + filters, text)
+        narrow = _fit(max(c_i * (one.height + CAPTION) + CAPTION, rows), one.width + filters,
+                      text)
+        return f"--cbk-fit-wide:{wide};--cbk-fit-narrow:{narrow}"
 
     def _body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
         caps, now = self._captions, step.out_channel
@@ -91,12 +118,13 @@ class ChannelFrameRenderer(FrameRenderer):
         options = caps["kernel"].removeprefix(f"kernel {k_h}\u00d7{k_w}")
         kernel = (f"K {c_o}\u00d7{c_i}\u00d7{k_h}\u00d7{k_w}{options}: row o makes Y[o], "
                   f"{caps['output']}")
-        return (f'{STYLE}<div class="cbk-row"><figure><div class="cbk-row">{channels}</div>'
+        return (f'{STYLE}<div class="cbk-ch"><div class="cbk-row"><figure>'
+                f'<div class="cbk-chin">{channels}</div>'
                 f"<figcaption>X: {c_i} channel{'s' * (c_i > 1)}, {shape}</figcaption></figure>"
                 f'<div class="cbk-op">{symbol}</div><figure><div class="cbk-col">'
                 f'{"".join(rows)}</div><figcaption>{html.escape(kernel)}</figcaption></figure>'
                 f'</div>{self._shape}<div class="cbk-math">{_conv_math(step, self.CHANNEL)}'
-                "</div>")
+                "</div></div>")
 
     def _label(self, step: Step) -> str:
         """The base label (window, output cell, arithmetic), and which filter and bias made it."""
@@ -104,3 +132,11 @@ class ChannelFrameRenderer(FrameRenderer):
         return (f"{super()._label(step)}. Output channel {o} is made by kernel K[{o}] "
                 f"({c_i} slice{'s' * (c_i > 1)}, one per input channel) and bias "
                 f"{_factor(step.bias)}.")
+
+
+def _fit(height: int, width: int, text: int) -> str:
+    """The scale of the grids (px per px, at most 1) at which grids `height` px tall and
+    `width` px wide at full size fit the window's height and, with `text` px that do not
+    scale beside them, its width; never below cells of MIN_CELL px."""
+    return (f"clamp({MIN_CELL / CELL:.3f}px, min((100vh - {FIT_RESERVE}px) / {height}, "
+            f"(100vw - {text}px) / {width}), 1px)")

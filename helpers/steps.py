@@ -343,7 +343,7 @@ def _sequence(op, X, K4, laid, parts: list[Parts], output, biases, sides: Sides,
     d = as_pair(dilation, "dilation", minimum=1)
     h, w = X.shape[-2:]
     k_h, k_w = parts[0].windows.shape[-2:]
-    c_o, m_h, m_w = output.shape
+    m_h, m_w = output.shape[1:]
     inputs = _per_position(parts[0].windows)
     values = output.tolist()
     pad_mask = _pad_mask(parts[0].padded.shape[-2:], (h, w), (sides.top, sides.left))

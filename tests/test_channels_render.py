@@ -128,3 +128,17 @@ def test_conv_player_takes_a_4d_kernel_and_shows_bad_bias_as_a_message():
     player.set(bias="per channel")
     assert "F.conv2d(X[None], K, bias=torch.tensor([0.5, -1.0, 2.0]))[0]" in \
         player.code_line.value
+
+
+def test_the_grids_scale_to_the_window_in_both_layouts():
+    """Side by side (wide) or in a column (narrow), the grids fit the window's height and
+    width: the two fits differ by the width and height of the extra inputs."""
+    frame = ChannelFrameRenderer(helpers.conv2d_steps(X, K))(0)
+    fits = {layout: (int(h), int(w)) for layout, h, w in re.findall(
+        r"--cbk-fit-(wide|narrow):clamp\(0\.320px, min\(\(100vh - 500px\) / (\d+), "
+        r"\(100vw - \d+px\) / (\d+)\), 1px\)", frame)}
+    (h_wide, w_wide), (h_narrow, w_narrow) = fits["wide"], fits["narrow"]
+    input_grid = 28 + 3 * 44 + 2  # row labels, 3 cells, border
+    assert w_wide - w_narrow == input_grid
+    assert h_narrow > h_wide
+    assert '<div class="cbk-ch">' in frame and '<div class="cbk-chin">' in frame
