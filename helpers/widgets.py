@@ -273,6 +273,8 @@ def pixel_player(X, W, bias=0.0, *, title: str = "", **params) -> Player:
     """Animate a 1x1 convolution pixel by pixel (see `conv1x1_steps`); arguments as for
     `conv_player`."""
     return explore(conv1x1_steps, X=X, W=W, bias=bias, title=title, **params)
+
+
 PADDING_FORMS = {"0": 0, "1": 1, "2": 2, "3": 3, "(1, 2)": (1, 2), "(0, 1, 0, 1)": (0, 1, 0, 1),
                  "'same'": "same", "'valid'": "valid"}
 
