@@ -597,6 +597,11 @@ def playwright_summary(error: PlaywrightError) -> str:
     return " ".join(lines[:1] + waited[:1])
 
 
+def shown(path: Path) -> str:
+    """A path as the report prints it: relative to the repository when inside it."""
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def cell_of(page: Page, element: Locator) -> str:
     index = element.evaluate("""e => Array.from(document.querySelectorAll('.jp-CodeCell'))
                                        .indexOf(e.closest('.jp-CodeCell'))""")
@@ -638,7 +643,7 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         check_reading(page, players, shots, report)
         status = "ok" if len(report.failures) == before else "FAILED"
         print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "
-              f"{checked} widgets checked; screenshots in {shots.relative_to(ROOT)}", flush=True)
+              f"{checked} widgets checked; screenshots in {shown(shots)}", flush=True)
     except (Failure, PlaywrightError, RuntimeError) as error:
         page.screenshot(path=shots / "failure.png")
         report.fail(path.name, playwright_summary(error) if isinstance(error, PlaywrightError)
@@ -653,6 +658,7 @@ def main(argv=None) -> int:
                         help="notebooks to check (default: every notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "e2e")
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()
     notebooks = [p.resolve() for p in args.notebooks]
     notebooks = notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not notebooks:
