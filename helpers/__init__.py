@@ -1,13 +1,5 @@
 """The engine behind the book: operations, the step model, frames and widgets."""
 
-from . import (
-    exercises_ch1,  # noqa: F401 (registers chapter 1's exercises)
-    exercises_ch2,  # noqa: F401 (registers chapter 2's exercises)
-    exercises_ch3,  # noqa: F401 (registers chapter 3's exercises)
-    exercises_ch4,  # noqa: F401 (registers chapter 4's exercises)
-    exercises_ch5,  # noqa: F401 (registers chapter 5's exercises)
-    exercises_ch6,  # noqa: F401 (registers chapter 6's exercises)
-)
 from .digits import (
     accuracy,
     feature_maps,

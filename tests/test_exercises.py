@@ -7,7 +7,8 @@ import pytest
 import torch
 
 import helpers
-from helpers.exercises import EXERCISES, Exercise, Mistake, Verdict, WholeNumber, check, register
+from helpers.exercises import EXERCISES, Exercise, Mistake, Verdict, check, register
+from helpers.exercises.forms import WholeNumber
 
 NAMES = sorted(EXERCISES)
 

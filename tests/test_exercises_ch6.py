@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from helpers import check
-from helpers.exercises_ch6 import D2L_RECIPE, recipe_accuracy
+from helpers.exercises.ch6 import D2L_RECIPE, recipe_accuracy
 
 
 def test_a_recipe_is_trained_once_and_leaves_the_random_state_alone():

@@ -9,9 +9,10 @@ import numbers
 import torch
 from torch import nn
 
-from .digits import accuracy, layer_table, lenet, load_split, train
-from .exercises import Exercise, Form, FormError, Mistake, WholeNumber, register
-from .fields import receptive_field
+from ..digits import accuracy, layer_table, lenet, load_split, train
+from ..fields import receptive_field
+from .engine import Exercise, Mistake, register
+from .forms import Form, FormError, WholeNumber
 
 WINDOW_LAYERS = [nn.Conv2d(1, 6, 3, padding=1), nn.MaxPool2d(2),
                  nn.Conv2d(6, 16, 3, padding=1), nn.MaxPool2d(2)]
@@ -26,7 +27,6 @@ register(Exercise(
     name="ch6.conv2_parameters",
     form=WholeNumber(),
     solution=_conv2_parameters,
-    right=lambda n: n == _conv2_parameters(),
     praise="16 filters of 6 x 3 x 3 weights, and 16 biases: 880.",
     hint="Count c_o x c_i x k_h x k_w weights and one bias per output channel.",
     mistakes=(
@@ -45,7 +45,6 @@ register(Exercise(
     name="ch6.pool2_field",
     form=WholeNumber(),
     solution=lambda: len(_field_far_from_border()),
-    right=lambda n: n == len(_field_far_from_border()),
     praise="10 x 10 = 100 pixels: each 3 x 3 convolution adds a cell on every side, each "
            "2 x 2 pooling doubles the size.",
     hint="Go back one layer at a time from the pooling cell: how many rows of the layer "
@@ -73,7 +72,6 @@ register(Exercise(
     name="ch6.dense_width",
     form=WholeNumber(),
     solution=_closest_width,
-    right=lambda n: n == _closest_width(),
     praise="64 -> 45 -> 10 has 3,385 parameters, 35 over LeNet's 3,350; 44 would be 40 under.",
     hint="Write the parameter count as a function of the width h (weights and biases of "
          "both layers) and set it equal to 3,350.",

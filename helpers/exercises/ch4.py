@@ -7,25 +7,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from .exercises import Exercise, Form, FormError, Mistake, WholeNumber, real_tensor, register
-
-
-class Numbers(Form):
-    """A tensor of `ndim` dimensions (a list or nested lists will do), read as float64."""
-
-    def __init__(self, ndim: int, description: str, wrong: tuple):
-        self.ndim, self.description, self.wrong = ndim, description, wrong
-
-    def parse(self, answer) -> torch.Tensor:
-        t = real_tensor(answer)
-        if t.dim() != self.ndim or t.numel() == 0:
-            raise FormError(f"Your answer has shape {tuple(t.shape)}.")
-        return t.detach().to(torch.float64)
-
-    def same(self, a, b) -> bool:
-        b = torch.as_tensor(b, dtype=torch.float64)
-        return a.shape == b.shape and torch.allclose(a, b, atol=1e-6)
-
+from .engine import Exercise, Mistake, register
+from .forms import Numbers, WholeNumber
 
 # -- 1. the parameters of a 1x1 layer ------------------------------------------------
 
@@ -37,7 +20,6 @@ register(Exercise(
     name="ch4.parameters",
     form=WholeNumber(),
     solution=_parameters,
-    right=lambda n: n == _parameters(),
     praise="256 x 64 = 16,384 weights and 256 biases, one per output channel.",
     hint="Count c_o x c_i weights, then the biases: one per output channel.",
     mistakes=(
@@ -76,7 +58,6 @@ register(Exercise(
     name="ch4.pixel_column",
     form=VECTOR,
     solution=_column,
-    right=lambda y: VECTOR.same(y, _column()),
     praise="W v + b with v = X2[:, 1, 0] = (2, 6).",
     hint="Take v = X2[:, 1, 0], one value per channel, then compute W v + b: 3 numbers, one "
          "per output channel.",
@@ -112,7 +93,6 @@ register(Exercise(
     name="ch4.merge",
     form=MATRIX,
     solution=_merged,
-    right=lambda M: MATRIX.same(M, _merged()),
     praise="B @ A: the layer applied first stands on the right, B (A v) = (B A) v.",
     hint="Write what the second layer does to the first one's output, B (A v), and group "
          "the matrices.",
@@ -138,7 +118,6 @@ register(Exercise(
     name="ch4.reduction_cost",
     form=WholeNumber(),
     solution=_reduction_cost,
-    right=lambda n: n == _reduction_cost(),
     praise="56 x 56 pixels, 64 outputs each, 256 multiply-adds per output.",
     hint="Each of the 56 x 56 pixels needs c_o outputs of c_i multiply-adds each.",
     mistakes=(

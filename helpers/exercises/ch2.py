@@ -9,33 +9,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .exercises import Exercise, Form, FormError, Mistake, WholePair, _whole, register
-from .ops import conv_output_shape
-from .steps import conv2d_steps
-
-
-class WholeNumbers(Form):
-    """A tuple or list of whole numbers: exactly `count` of them, or any number if None."""
-
-    def __init__(self, count: int | None, example: str):
-        self.count = count
-        what = f"{count} whole numbers" if count else "a list of whole numbers"
-        self.description = f"{what}, e.g. {example}"
-        self.wrong = ("1, 2, 3, 3", (1.0, 2.5, 3, 3), True, 7, ("1", "2", "3", "3"),
-                      (1, 2, 3, 3, 4, 5, 6, 7, 8) if count else [[1, 2]])
-
-    def parse(self, answer) -> tuple[int, ...]:
-        if isinstance(answer, (str, bytes)):
-            raise FormError(f"Your answer is text ({answer!r}); write the numbers without "
-                            "quotes.")
-        if isinstance(answer, torch.Tensor):
-            answer = answer.tolist()
-        if not isinstance(answer, (tuple, list)):
-            raise FormError(f"Your answer is one value ({answer!r}), not a list of them.")
-        if self.count is not None and len(answer) != self.count:
-            raise FormError(f"Your answer has {len(answer)} values; give exactly {self.count}.")
-        return tuple(_whole(v, f"Value {n}") for n, v in enumerate(answer, start=1))
-
+from ..ops import conv_output_shape
+from ..steps import conv2d_steps
+from .engine import Exercise, Mistake, register
+from .forms import WholeNumbers, WholePair
 
 # -- 1. 'same' padding for a 7 x 4 kernel, as F.pad's (left, right, top, bottom) ---------
 
@@ -63,7 +40,6 @@ register(Exercise(
     name="ch2.same_padding_even",
     form=WholeNumbers(4, "(1, 1, 2, 2)"),
     solution=_same_sides,
-    right=lambda sides: sides == _same_sides(),
     praise="3 rows above and below; of the 3 columns, 1 on the left and 2 on the right.",
     hint="To keep the size, each axis needs k - 1 cells in all (6 rows, 3 columns); split "
          "each total in two, and put the odd cell where PyTorch puts it.",
@@ -92,7 +68,6 @@ register(Exercise(
     name="ch2.dilated_shape",
     form=WholePair(),
     solution=_dilated_shape,
-    right=lambda shape: shape == _dilated_shape(),
     praise="13 x 10, as nn.Conv2d says.",
     hint="Per axis: floor((n + 2p - d(k - 1) - 1) / s) + 1.",
     mistakes=(
@@ -145,7 +120,6 @@ register(Exercise(
     name="ch2.reflect_row",
     form=WholeNumbers(8, "[0, 0, 1, 2, 3, 4, 0, 0]"),
     solution=lambda: list(_padded("reflect")),
-    right=lambda row: row == _padded("reflect"),
     praise="Reflection mirrors around the edge cell, which is not repeated.",
     hint="Read outwards from the edge: the cell next to the edge cell comes first.",
     mistakes=(

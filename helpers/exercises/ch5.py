@@ -5,49 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .exercises import Exercise, Form, FormError, Mistake, WholePair, real_tensor, register
-
-
-class Grid(Form):
-    """A grid of numbers of a given shape (a tensor or a nested list)."""
-
-    wrong = ("[[0, 1]]", 3.0, [0.0, 1.5, 3.0], [[True, False]], torch.ones(2, 2, 2))
-
-    def __init__(self, shape: tuple[int, int]):
-        self.shape = shape
-        self.description = (f"a {shape[0]} x {shape[1]} grid of numbers, a tensor or a "
-                            "nested list")
-
-    def parse(self, answer) -> torch.Tensor:
-        t = real_tensor(answer)
-        if tuple(t.shape) != self.shape:
-            raise FormError(f"Your answer has shape {tuple(t.shape)}, not {self.shape}.")
-        return t.detach().to(torch.float32)
-
-    def same(self, a, b) -> bool:
-        return torch.allclose(a, b)
-
-
-class Function(Form):
-    """A function of one tensor; parsing keeps what it returns on a fixed c x h x w input."""
-
-    description = "a function that takes a (channels, height, width) tensor"
-    wrong = ("X.mean()", 3.0, [1.0, 2.0], int)
-    example = torch.randn(3, 4, 5, generator=torch.Generator().manual_seed(5))
-
-    def parse(self, answer) -> torch.Tensor:
-        if not callable(answer) or isinstance(answer, type):
-            raise FormError(f"Your answer is {type(answer).__name__} {answer!r}, not a "
-                            "function.")
-        try:
-            result = answer(self.example.clone())
-            return torch.as_tensor(result, dtype=torch.float32)
-        except Exception as error:  # the reader's code: report, never a traceback
-            raise FormError(f"Your function raised {type(error).__name__}: {error}.") from None
-
-    def same(self, a, b) -> bool:
-        return a.shape == b.shape and torch.allclose(a, b, atol=1e-5)
-
+from .engine import Exercise, Mistake, register
+from .forms import Function, Grid, WholePair
 
 SIX = torch.zeros(1, 1, 6, 6)
 
@@ -60,7 +19,6 @@ register(Exercise(
     name="ch5.ceil_shape",
     form=WholePair(),
     solution=_ceil_shape,
-    right=lambda shape: shape == _ceil_shape(),
     praise="The windows start at 0, 2 and 4; the last one runs one cell past the input, "
            "and ceil_mode keeps it because it starts inside.",
     hint="List the window starts 0, 2, 4, ... that lie inside the 6 columns: each is one "
@@ -86,7 +44,6 @@ register(Exercise(
     name="ch5.average_without_padding",
     form=Grid((3, 3)),
     solution=_without_padding,
-    right=lambda grid: torch.allclose(grid, _without_padding()),
     praise="Corner windows hold one input cell, edge windows two, the middle one four: "
            "each sum is divided by what it really holds.",
     hint="Draw the 6 x 6 padded grid, cut it into 2 x 2 blocks, and average only the input "
@@ -122,7 +79,6 @@ register(Exercise(
     name="ch5.max_gradient",
     form=Grid((3, 3)),
     solution=_max_gradient,
-    right=lambda grid: torch.equal(grid, _max_gradient()),
     praise="5 and 6 each win two overlapping windows, so each collects 2; every other cell "
            "gets nothing.",
     hint="Find the winner of each of the four 2 x 2 windows; each window sends 1 to its "

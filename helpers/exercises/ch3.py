@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from .exercises import Exercise, Mistake, WholeNumber, register
-from .exercises_ch2 import WholeNumbers
+from .engine import Exercise, Mistake, register
+from .forms import WholeNumber, WholeNumbers
 
 
 def _parameters(*layers: nn.Module) -> int:
@@ -40,7 +40,6 @@ register(Exercise(
     name="ch3.multi_in_value",
     form=WholeNumber(),
     solution=_multi_in_value,
-    right=lambda n: n == _multi_in_value(),
     praise="Channel 0 gives 9, channel 1 gives 6, and the output adds them: 15.",
     hint="Put the 2 x 2 window at row 1, column 0 of each channel, multiply by that "
          "channel's kernel slice, add the products, then add the two channels' sums.",
@@ -64,7 +63,6 @@ register(Exercise(
     name="ch3.parameters",
     form=WholeNumber(),
     solution=_layer_parameters,
-    right=lambda n: n == _layer_parameters(),
     praise="16 filters of 3 x 5 x 5 weights make 1,200, plus one bias per output channel.",
     hint="Count the weight tensor c_o x c_i x k_h x k_w, then one bias per output channel.",
     mistakes=(
@@ -91,7 +89,6 @@ register(Exercise(
     name="ch3.multiply_adds",
     form=WholeNumber(),
     solution=_multiply_adds,
-    right=lambda n: n == _multiply_adds(),
     praise="8 x 32 x 32 output values, each a sum of 3 x 3 x 3 = 27 products.",
     hint="Find the output shape first (padding 1 keeps 32 x 32); every output value costs "
          "c_i k_h k_w multiply-adds.",
@@ -123,7 +120,6 @@ register(Exercise(
     name="ch3.conv1d_shape",
     form=SHAPE,
     solution=_conv1d_shape,
-    right=lambda shape: shape == _conv1d_shape(),
     praise="Batch 4, 100 output channels, and 50 - 3 + 1 = 48 positions along the words.",
     hint="After transpose(1, 2) the tensor is (N, C, L) = (4, 300, 50); the window slides "
          "along the 50 words, and the layer turns 300 channels into 100.",
@@ -150,7 +146,6 @@ register(Exercise(
     name="ch3.separable_weights",
     form=WholeNumber(),
     solution=_separable_weights,
-    right=lambda n: n == _separable_weights(),
     praise="32 depthwise 3 x 3 kernels (288 weights) and a 64 x 32 pointwise layer (2,048).",
     hint="Count each layer's weight tensor: c_o x (c_i / groups) x k_h x k_w.",
     mistakes=(

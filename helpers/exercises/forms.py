@@ -1,0 +1,183 @@
+"""The forms an exercise's answer can take: each parses an answer into a standard form
+or says, in a `FormError`, what is wrong with it."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import torch
+
+
+class FormError(ValueError):
+    """An answer of the wrong form; the message says what is wrong with it."""
+
+
+class Form:
+    """The kind of answer an exercise wants. `parse` returns the answer in a standard
+    form or raises FormError; `wrong` holds answers of the wrong form, for the tests."""
+
+    description = ""
+    wrong: tuple = ()
+
+    def parse(self, answer):
+        raise NotImplementedError
+
+    def same(self, a, b) -> bool:
+        return a == b
+
+
+def whole_number(value, what: str) -> int:
+    """`value` as an int if it is a whole number (int, integral float, 0-d tensor)."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.dim() > 0:
+            raise FormError(f"{what} is a tensor of shape {tuple(value.shape)}, not one number.")
+        value = value.item()
+    if isinstance(value, (str, bytes)):
+        raise FormError(f"{what} is text ({value!r}); write the number without quotes.")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise FormError(f"{what} is {type(value).__name__} {value!r}, not a number.")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if not math.isfinite(value) or not float(value).is_integer():
+        raise FormError(f"{what} is {value!r}, which is not a whole number; "
+                        "cells and positions are counted in whole numbers.")
+    return int(value)
+
+
+class WholeNumber(Form):
+    description = "a whole number, e.g. 12"
+    wrong = ("49", 49.7, (7, 7), True, [49], torch.ones(2))
+
+    def parse(self, answer) -> int:
+        return whole_number(answer, "Your answer")
+
+
+class WholePair(Form):
+    description = "a pair of whole numbers, e.g. (3, 4)"
+    wrong = ("54", (5.9, 4.2), (5, 4, 1), 5, [5], ("5", "4"), (5, None))
+
+    def parse(self, answer) -> tuple[int, int]:
+        if isinstance(answer, (str, bytes)):
+            raise FormError(f"Your answer is text ({answer!r}); write a pair of numbers "
+                            "without quotes.")
+        if isinstance(answer, torch.Tensor):
+            answer = answer.tolist()
+        if not isinstance(answer, (tuple, list, torch.Size)):
+            raise FormError(f"Your answer is one value ({answer!r}); give two.")
+        if len(answer) != 2:
+            raise FormError(f"Your answer has {len(answer)} values; give exactly two.")
+        return tuple(whole_number(v, f"The {place} value") for v, place in
+                     zip(answer, ("first", "second"), strict=True))
+
+
+def real_tensor(answer, what: str = "Your answer") -> torch.Tensor:
+    """`answer` (a tensor, number or nested list) as a tensor of real numbers; a
+    `FormError` that names the problem for text, non-numbers, booleans and complex."""
+    if isinstance(answer, (str, bytes)):
+        raise FormError(f"{what} is text ({answer!r}); write it without quotes.")
+    try:
+        t = torch.as_tensor(answer)
+    except (TypeError, ValueError, RuntimeError):
+        raise FormError(f"{what} {answer!r} is not made of numbers.") from None
+    if t.dtype == torch.bool or t.is_complex():
+        raise FormError(f"{what} holds {t.dtype} values; give real numbers.")
+    return t
+
+
+class Kernel(Form):
+    description = "a kernel as a 2-D tensor, e.g. torch.tensor([[1.0, 2.0]])"
+    wrong = ("[[1, -1]]", [1.0, -1.0], torch.ones(1, 1, 2), [[True, False]], [["a", "b"]], 3.0)
+
+    def parse(self, answer) -> torch.Tensor:
+        K = real_tensor(answer, "Your kernel")
+        if K.dim() != 2 or K.numel() == 0:
+            shape = tuple(K.shape)
+            example = f" (write [[{', '.join(map(str, K.tolist()))}]])" if K.dim() == 1 else ""
+            raise FormError(f"Your kernel has shape {shape}; a kernel here is 2-D, "
+                            f"rows x columns{example}.")
+        return K.detach().to(torch.float32)
+
+    def same(self, a, b) -> bool:
+        return a.shape == b.shape and torch.equal(a, b)
+
+
+class WholeNumbers(Form):
+    """A tuple or list of whole numbers: exactly `count` of them, or any number if None."""
+
+    def __init__(self, count: int | None, example: str):
+        self.count = count
+        what = f"{count} whole numbers" if count else "a list of whole numbers"
+        self.description = f"{what}, e.g. {example}"
+        self.wrong = ("1, 2, 3, 3", (1.0, 2.5, 3, 3), True, 7, ("1", "2", "3", "3"),
+                      (1, 2, 3, 3, 4, 5, 6, 7, 8) if count else [[1, 2]])
+
+    def parse(self, answer) -> tuple[int, ...]:
+        if isinstance(answer, (str, bytes)):
+            raise FormError(f"Your answer is text ({answer!r}); write the numbers without "
+                            "quotes.")
+        if isinstance(answer, torch.Tensor):
+            answer = answer.tolist()
+        if not isinstance(answer, (tuple, list)):
+            raise FormError(f"Your answer is one value ({answer!r}), not a list of them.")
+        if self.count is not None and len(answer) != self.count:
+            raise FormError(f"Your answer has {len(answer)} values; give exactly {self.count}.")
+        return tuple(whole_number(v, f"Value {n}") for n, v in enumerate(answer, start=1))
+
+
+class Numbers(Form):
+    """A tensor of `ndim` dimensions (a list or nested lists will do), read as float64."""
+
+    def __init__(self, ndim: int, description: str, wrong: tuple):
+        self.ndim, self.description, self.wrong = ndim, description, wrong
+
+    def parse(self, answer) -> torch.Tensor:
+        t = real_tensor(answer)
+        if t.dim() != self.ndim or t.numel() == 0:
+            raise FormError(f"Your answer has shape {tuple(t.shape)}.")
+        return t.detach().to(torch.float64)
+
+    def same(self, a, b) -> bool:
+        b = torch.as_tensor(b, dtype=torch.float64)
+        return a.shape == b.shape and torch.allclose(a, b, atol=1e-6)
+
+
+class Grid(Form):
+    """A grid of numbers of a given shape (a tensor or a nested list)."""
+
+    wrong = ("[[0, 1]]", 3.0, [0.0, 1.5, 3.0], [[True, False]], torch.ones(2, 2, 2))
+
+    def __init__(self, shape: tuple[int, int]):
+        self.shape = shape
+        self.description = (f"a {shape[0]} x {shape[1]} grid of numbers, a tensor or a "
+                            "nested list")
+
+    def parse(self, answer) -> torch.Tensor:
+        t = real_tensor(answer)
+        if tuple(t.shape) != self.shape:
+            raise FormError(f"Your answer has shape {tuple(t.shape)}, not {self.shape}.")
+        return t.detach().to(torch.float32)
+
+    def same(self, a, b) -> bool:
+        return torch.allclose(a, b)
+
+
+class Function(Form):
+    """A function of one tensor; parsing keeps what it returns on a fixed c x h x w input."""
+
+    description = "a function that takes a (channels, height, width) tensor"
+    wrong = ("X.mean()", 3.0, [1.0, 2.0], int)
+    example = torch.randn(3, 4, 5, generator=torch.Generator().manual_seed(5))
+
+    def parse(self, answer) -> torch.Tensor:
+        if not callable(answer) or isinstance(answer, type):
+            raise FormError(f"Your answer is {type(answer).__name__} {answer!r}, not a "
+                            "function.")
+        try:
+            result = answer(self.example.clone())
+            return torch.as_tensor(result, dtype=torch.float32)
+        except Exception as error:  # the reader's code: report, never a traceback
+            raise FormError(f"Your function raised {type(error).__name__}: {error}.") from None
+
+    def same(self, a, b) -> bool:
+        return a.shape == b.shape and torch.allclose(a, b, atol=1e-5)
