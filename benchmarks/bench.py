@@ -41,9 +41,7 @@ import torch
 from matplotlib_baseline import matplotlib_frame, matplotlib_nd_frame, matplotlib_pixel_frame
 
 import helpers
-from helpers.pixel_steps import PixelSequence
-from helpers.steps import StepSequence
-from helpers.steps_nd import NdSequence
+from helpers.steps import NdSequence, PixelSequence, StepSequence
 from helpers.widgets import FieldView, Player
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,10 +17,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from helpers.pixel_steps import PixelSequence, PixelStep  # noqa: E402
 from helpers.render import fmt  # noqa: E402
-from helpers.steps import Step, StepSequence  # noqa: E402
-from helpers.steps_nd import NdSequence, NdStep  # noqa: E402
+from helpers.steps import (  # noqa: E402
+    NdSequence,
+    NdStep,
+    PixelSequence,
+    PixelStep,
+    Step,
+    StepSequence,  # noqa: E402
+)
 
 
 def _grid(ax, values, *, title: str, marked=(), mark_colour="#0072B2") -> None:

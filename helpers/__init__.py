@@ -33,10 +33,20 @@ from .ops import (
     pool2d,
     pool_output_shape,
 )
-from .pixel_steps import PixelSequence, PixelStep, conv1x1_steps
 from .pooling import pool_gradient, pool_shift, shift2d
-from .steps import Step, StepSequence, conv2d_steps, pool2d_steps
-from .steps_nd import NdSequence, NdStep, corr1d_steps, corr3d_steps
+from .steps import (
+    NdSequence,
+    NdStep,
+    PixelSequence,
+    PixelStep,
+    Step,
+    StepSequence,
+    conv1x1_steps,
+    conv2d_steps,
+    corr1d_steps,
+    corr3d_steps,
+    pool2d_steps,
+)
 from .timing import median_ms
 from .upload import PictureUpload, decode_picture
 from .widgets import (

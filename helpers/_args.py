@@ -23,9 +23,9 @@ def as_tuple(value, name: str, *, minimum: int, axes: int = 2) -> tuple[int, ...
                 f"{name} must be an int or a {AXES[axes]} {_TUPLE[axes]}, "
                 f"got {len(value)} values: {value!r}"
             )
-        result = tuple(_as_int(v, name) for v in value)
+        result = tuple(as_int(v, name) for v in value)
     else:
-        result = (_as_int(value, name),) * axes
+        result = (as_int(value, name),) * axes
     if min(result) < minimum:
         rule = "at least 1" if minimum == 1 else "0 or more"
         raise ValueError(f"{name} must be {rule}, got {value!r}")
@@ -37,7 +37,8 @@ def as_pair(value, name: str, *, minimum: int) -> Pair:
     return as_tuple(value, name, minimum=minimum, axes=2)
 
 
-def _as_int(value, name: str) -> int:
+def as_int(value, name: str) -> int:
+    """`value` as an int, if it is a whole number (not a bool); else a ValueError naming it."""
     try:
         if isinstance(value, bool):
             raise TypeError
@@ -116,8 +117,6 @@ def padding_forms(axes: int) -> str:
             "'valid' or 'same'")
 
 
-PADDING_FORMS = padding_forms(2)
-
 
 def as_pads(padding, *, kernel: tuple[int, ...], dilation: tuple[int, ...],
             stride: tuple[int, ...]) -> tuple[Pair, ...]:
@@ -142,7 +141,7 @@ def as_pads(padding, *, kernel: tuple[int, ...], dilation: tuple[int, ...],
     if isinstance(padding, torch.Tensor):
         padding = padding.tolist()
     if isinstance(padding, (list, tuple)) and len(padding) == 2 * axes:
-        sides = [_as_int(v, "padding") for v in padding]
+        sides = [as_int(v, "padding") for v in padding]
         if min(sides) < 0:
             raise ValueError(f"padding must be 0 or more on every side, got {padding!r}")
         return tuple(zip(sides[-2::-2], sides[::-2], strict=True))
@@ -163,3 +162,22 @@ def as_sides(padding, *, kernel: Pair = (1, 1), dilation: Pair = (1, 1),
 def _split(total: int) -> Pair:
     """(before, after) halves of `total`, the odd cell after."""
     return total // 2, total - total // 2
+
+
+def as_biases(bias, count: int, *, owner: str) -> tuple[float, ...]:
+    """`bias` as `count` numbers, one per output channel, as F.conv2d takes it: None means
+    zeros, one number serves every channel, and a 1-D bias has exactly `count` numbers.
+    `owner` says what has the channels, for the message (e.g. "K has 3 output channel(s)")."""
+    if bias is None:
+        return (0.0,) * count
+    if isinstance(bias, bool) or (isinstance(bias, torch.Tensor) and bias.dtype == torch.bool):
+        raise ValueError(f"bias must be a single number or {count} numbers, one per output "
+                         f"channel, got {bias!r}")
+    b = as_tensor(bias, "bias", ndim=(0, 1),
+                  layout=f"one number, or {count}: one per output channel")
+    if b.dim() == 0:
+        return (float(bias),) * count
+    if len(b) != count:
+        raise ValueError(f"bias has {len(b)} numbers but {owner}: give one number per "
+                         "output channel, or one for all")
+    return tuple(map(float, bias.tolist() if isinstance(bias, torch.Tensor) else bias))

@@ -128,6 +128,9 @@ class Parts(NamedTuple):
     partial: torch.Tensor  # (c, m_h, m_w): per-channel sum of products, or pooled value
     divisor: torch.Tensor | None = None  # (m_h, m_w): what each average was divided by
     beyond: Pair = (0, 0)  # rows, columns past the padding that ceil-mode windows reach
+    pads: tuple[Pair, ...] = ()  # (before, after) cells of padding per sliding axis
+    stride: tuple[int, ...] = ()  # per sliding axis
+    dilation: tuple[int, ...] = ()  # per sliding axis
 
 
 def correlate_parts(X, K, *, padding=0, stride=1, dilation=1, padding_mode="zeros") -> Parts:
@@ -159,7 +162,8 @@ def _correlate(X, K, padding, stride, dilation, pad) -> Parts:
     padded = pad(X, pads)
     win = windows(padded, k, s, d)
     products = win * K.reshape(K.shape[:1] + (1,) * axes + k)
-    return Parts(padded, win, products, products.sum(tuple(range(-axes, 0))))
+    return Parts(padded, win, products, products.sum(tuple(range(-axes, 0))), pads=pads,
+                 stride=s, dilation=d)
 
 
 def correlate_nd_parts(X, K, *, axes: int, padding=0, stride=1, dilation=1) -> Parts:
@@ -319,12 +323,14 @@ def pool_parts(X, pool_size, mode="max", *, padding=0, stride=1, ceil_mode=False
     fill = float("-inf") if mode == "max" else 0.0
     padded = F.pad(X, (p[1], p[1] + beyond[1], p[0], p[0] + beyond[0]), value=fill)
     win = windows(padded, k, s, (1, 1))
+    geometry = {"beyond": beyond, "pads": ((p[0], p[0]), (p[1], p[1])), "stride": s,
+                "dilation": (1, 1)}
     if mode == "max":
-        return Parts(padded, win, None, win.amax((-2, -1)), beyond=beyond)
+        return Parts(padded, win, None, win.amax((-2, -1)), **geometry)
     rows, cols = (_divisors_1d(n[a], k[a], p[a], s[a], m[a], count_include_pad) for a in (0, 1))
     divisor = rows[:, None] * cols[None, :]
     pooled = win.sum((-2, -1)) / divisor.to(win.dtype)
-    return Parts(padded, win, None, pooled, divisor=divisor, beyond=beyond)
+    return Parts(padded, win, None, pooled, divisor=divisor, **geometry)
 
 
 def pool2d(X, pool_size, mode="max", *, padding=0, stride=1, ceil_mode=False,

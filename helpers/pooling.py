@@ -10,7 +10,7 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from ._args import Pair, _as_int, as_pair, as_tensor
+from ._args import Pair, as_int, as_pair, as_tensor
 from .ops import POOL_MODES, pool2d
 
 
@@ -22,7 +22,7 @@ def shift2d(X, rows: int = 0, cols: int = 0) -> torch.Tensor:
     """
     X = as_tensor(X, "X", ndim=2, layout="height, width")
     h, w = X.shape
-    rows, cols = _as_int(rows, "rows"), _as_int(cols, "cols")
+    rows, cols = as_int(rows, "rows"), as_int(cols, "cols")
     out = torch.zeros_like(X)
     if abs(rows) < h and abs(cols) < w:
         out[max(rows, 0) : h + min(rows, 0), max(cols, 0) : w + min(cols, 0)] = \

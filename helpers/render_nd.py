@@ -26,7 +26,7 @@ from .render import (
     size_formula,
 )
 from .render_pixels import MATH_LINE
-from .steps_nd import NdSequence, NdStep
+from .steps import NdSequence, NdStep
 
 MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow window
 AXIS_NAMES = {1: ("length",), 3: ("depth", "rows", "columns")}

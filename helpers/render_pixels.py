@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-from .pixel_steps import PixelSequence, PixelStep
 from .render import CAPTION, CELL, FIT_RESERVE, MAX_CELLS, _factor, _figure, _fit_style, _Grid, fmt
+from .steps import PixelSequence, PixelStep
 
 DOT, PLUS, EQUALS, ARROW = (f'<div class="cbk-op">{op}</div>' for op in "\u00b7+=\u2192")
 MATH_LINE = 30  # px an arithmetic line takes: one per output channel

@@ -19,13 +19,20 @@ from . import render
 from ._args import as_pair, as_tensor
 from .fields import layer_sizes, receptive_field
 from .ops import PADDING_MODES, pool_output_shape
-from .pixel_steps import PixelSequence, conv1x1_steps
 from .pooling import pool_gradient, pool_shift
 from .render_channels import ChannelFrameRenderer
 from .render_nd import nd_renderer
 from .render_pixels import PixelFrameRenderer
-from .steps import StepSequence, conv2d_steps, pool2d_steps
-from .steps_nd import NdSequence, corr1d_steps, corr3d_steps
+from .steps import (
+    NdSequence,
+    PixelSequence,
+    StepSequence,
+    conv1x1_steps,
+    conv2d_steps,
+    corr1d_steps,
+    corr3d_steps,
+    pool2d_steps,
+)
 from .timing import median_ms
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time

@@ -56,8 +56,12 @@ def test_random_examples_match_conv2d(seed):
 @pytest.mark.parametrize(("W_", "bias", "code"), [
     (W, 3, "F.conv2d(X, W[:, :, None, None], torch.full((4,), 3.0))"),
     (W.reshape(4, 3, 1, 1), torch.arange(4.0), "F.conv2d(X, W, b)"),
-    (W.tolist(), 0, "F.conv2d(X, torch.as_tensor(W, dtype=torch.get_default_dtype())"
+    (W.tolist(), 0, "F.conv2d(X, torch.tensor(W, dtype=torch.get_default_dtype())"
                     "[:, :, None, None])"),
+    # a 4-D W given as nested lists is used as it is, as nn.Conv2d's weight would be
+    (W.reshape(4, 3, 1, 1).tolist(), [1, 2, 3, 4],
+     "F.conv2d(X, torch.tensor(W, dtype=torch.get_default_dtype()), "
+     "torch.tensor(b, dtype=torch.get_default_dtype()))"),
 ])
 def test_code_reproduces_the_output(W_, bias, code):
     steps = helpers.conv1x1_steps(X, W_, bias)
@@ -120,8 +124,11 @@ BAD = [
      r"W has 2 input channel\(s\) \(columns\) but X has 3"),
     ("bias count", lambda: helpers.conv1x1_steps(X, W, torch.ones(3)),
      r"bias has 3 numbers but W has 4 output channel\(s\)"),
+    # as F.conv2d: a 1-D bias has one number per output channel, even when it is one number
+    ("bias of one for four", lambda: helpers.conv1x1_steps(X, W, torch.ones(1)),
+     r"bias has 1 numbers but W has 4 output channel\(s\)"),
     ("bias text", lambda: helpers.conv1x1_steps(X, W, "3"), "bias must be a tensor of numbers"),
-    ("bias bool", lambda: helpers.conv1x1_steps(X, W, True), "bias must be a number or 4"),
+    ("bias bool", lambda: helpers.conv1x1_steps(X, W, True), "bias must be a single number or 4"),
     ("empty X", lambda: helpers.conv1x1_steps(torch.ones(3, 0, 2), W), "X must not be empty"),
 ]
 

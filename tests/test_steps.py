@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -166,3 +167,13 @@ def test_pooling_draws_the_whole_padded_input_even_cells_no_window_reads(n, k, p
     assert torch.equal(steps.padded[0, p:p + n, p:p + n], X)
     if p:  # padding on every side, as the book counts it
         assert steps.pad_mask[n + 2 * p - 1, :].all() and steps.pad_mask[:, n + 2 * p - 1].all()
+
+
+@pytest.mark.parametrize("bias", [None, 2.5, torch.tensor(2.5), [2.5], torch.tensor([2.5])])
+def test_a_bias_takes_every_form_f_conv2d_takes(bias):
+    X, K = torch.arange(16.0).reshape(4, 4), torch.ones(2, 2)
+    torch_bias = None if bias is None else torch.as_tensor(bias, dtype=torch.float32).reshape(1)
+    want = F.conv2d(X[None, None], K[None, None], torch_bias)[0, 0]
+    steps = helpers.conv2d_steps(X, K, bias=bias)
+    torch.testing.assert_close(steps.output, want)
+    assert steps.bias == (0.0 if bias is None else 2.5)

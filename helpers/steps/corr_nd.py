@@ -2,7 +2,7 @@
 
 The window slides along every axis of the input: along a signal's length, or
 through a volume's depth, rows and columns (output order: depth, then rows,
-then columns). Like `steps`, this module knows nothing of drawing.
+then columns). Like every module of `steps`, this one knows nothing of drawing.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import torch
 
-from ._args import Pair, as_pads, as_tensor, as_tuple
-from .ops import correlate_nd_parts
-from .steps import Records, _name, call
+from .._args import Pair, as_tensor
+from ..ops import correlate_nd_parts
+from .code import argument_name, corr_nd_code, int_or_tuple, nd_padding
+from .records import StepRecords
 
 Index = tuple[int, ...]
 
@@ -37,7 +38,7 @@ class NdStep:
 
 
 @dataclass(frozen=True, eq=False)
-class NdSequence(Records):
+class NdSequence(StepRecords):
     """All steps of `corr1d` or `corr3d` (`op`), with what every frame of it shares.
 
     `padded` is the input with its zero padding and `pad_mask` is True on the
@@ -68,8 +69,8 @@ class NdSequence(Records):
         def size(shape):
             return "x".join(map(str, shape))
 
-        options = "".join(f", {name} {_arg(value)}" for name, value, default in (
-            ("padding", _padding_arg(self.padding), 0), ("stride", self.stride, 1),
+        options = "".join(f", {name} {int_or_tuple(value)}" for name, value, default in (
+            ("padding", nd_padding(self.padding), 0), ("stride", self.stride, 1),
             ("dilation", self.dilation, 1)) if set(value) != {default})
         return (f"NdSequence({self.op}, input {size(self.input_shape)}, kernel "
                 f"{size(self.window)}{options}, {len(self)} steps)")
@@ -94,9 +95,7 @@ def _steps(axes: int, x, k, *, padding, stride, dilation) -> NdSequence:
     padded, output = parts.padded[0], parts.partial[0]
     window = tuple(parts.windows.shape[-axes:])
     kernel = as_tensor(k, names[1], ndim=axes, layout="").to(padded.dtype).detach()
-    s = as_tuple(stride, "stride", minimum=1, axes=axes)
-    d = as_tuple(dilation, "dilation", minimum=1, axes=axes)
-    pads = as_pads(padding, kernel=window, dilation=d, stride=s)
+    s, d, pads = parts.stride, parts.dilation, parts.pads
     size = tuple(padded.shape)
     pad_mask = torch.ones(size, dtype=torch.bool)
     pad_mask[tuple(slice(b, n - a) for (b, a), n in zip(pads, size, strict=True))] = False
@@ -115,7 +114,8 @@ def _steps(axes: int, x, k, *, padding, stride, dilation) -> NdSequence:
             weights=weights, products=tuple(products[n]),
         ))
     covered = {c for record in records for c in record.cells}
-    code = _code(axes, _name(names[0], x), _name(names[1], k), padding, pads, s, d)
+    code = corr_nd_code(axes, argument_name(names[0], x), argument_name(names[1], k), padding,
+                        pads, s, d)
     return NdSequence(
         f"corr{axes}d", tuple(n - a - b for (b, a), n in zip(pads, size, strict=True)),
         padded.detach(), pad_mask, kernel, pads, s, d, output.detach(), tuple(records),
@@ -129,32 +129,3 @@ def _at(nested, cell: Index):
     for c in cell:
         nested = nested[c]
     return nested
-
-
-def _arg(values: Index) -> str:
-    """An int when every axis has the same value, else the tuple."""
-    return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
-
-
-def _padding_arg(pads: tuple[Pair, ...]) -> Index:
-    """Per-axis padding when before == after on every axis, else F.pad's flat order."""
-    if all(b == a for b, a in pads):
-        return tuple(b for b, _ in pads)
-    return sum(reversed(pads), ())
-
-
-def _code(axes: int, x: str, k: str, padding, pads: tuple[Pair, ...], stride: Index,
-          dilation: Index) -> str:
-    """`F.conv1d` or `F.conv3d` on one unbatched channel; uneven padding goes to F.pad."""
-    x, k = f"{x}[None, None]", f"{k}[None, None]"
-    pad = _padding_arg(pads)
-    if padding == "same":
-        pad = "'same'"
-    elif len(pad) > axes:
-        x, pad = call("F.pad", x, str(pad)), None
-    else:
-        pad = None if not any(pad) else _arg(pad)
-    ones = (1,) * axes
-    return call(f"F.conv{axes}d", x, k, padding=pad,
-                stride=None if stride == ones else _arg(stride),
-                dilation=None if dilation == ones else _arg(dilation)) + "[0, 0]"

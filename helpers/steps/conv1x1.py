@@ -3,7 +3,7 @@
 At pixel `(i, j)` a 1x1 convolution reads the column through the input's
 channels, the vector `v = X[:, i, j]`, and writes `W v + b` into the column
 `Y[:, i, j]` of the output: a fully connected layer applied at every pixel.
-Like `steps`, this module knows nothing of drawing.
+Like every module of `steps`, this one knows nothing of drawing.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import torch
 
-from ._args import Pair, as_tensor, common_dtype
-from .steps import Records
+from .._args import Pair, as_biases, as_tensor, common_dtype
+from .code import argument_name, conv1x1_code
+from .records import StepRecords
 
 Vector = tuple[float, ...]
 
@@ -34,7 +35,7 @@ class PixelStep:
 
 
 @dataclass(frozen=True, eq=False)
-class PixelSequence(Records):
+class PixelSequence(StepRecords):
     """All pixel steps of a 1x1 convolution of `input` (`c_i x h x w`) with `weight`
     (`c_o x c_i`) and `bias` (`c_o`); `output` is `c_o x h x w`. `code` is one line of
     PyTorch, in the names `torch`, `F`, `X`, `W` and `b` (as given), that computes it."""
@@ -70,8 +71,11 @@ def conv1x1_steps(X, W, bias=0.0) -> PixelSequence:
     if c_i != X.shape[0]:
         raise ValueError(f"W has {c_i} input channel(s) (columns) but X has {X.shape[0]}: "
                          "W needs one column per channel of X")
-    b = _bias_vector(bias, c_o)
-    X, W, b = common_dtype(X.detach(), W.detach().reshape(c_o, c_i), b)
+    biases = as_biases(bias, c_o, owner=f"W has {c_o} output channel(s) (rows)")
+    float_bias = isinstance(bias, torch.Tensor) and bias.is_floating_point()
+    w_is_4d = W.dim() == 4
+    X, W, b = common_dtype(X.detach(), W.detach().reshape(c_o, c_i),
+                           torch.tensor(biases, dtype=bias.dtype if float_bias else None))
     h, w = X.shape[1:]
     with torch.no_grad():
         output = (W @ X.reshape(c_i, h * w) + b[:, None]).reshape(c_o, h, w)
@@ -87,40 +91,8 @@ def conv1x1_steps(X, W, bias=0.0) -> PixelSequence:
                   value=tuple(values[i][j]))
         for i in range(h) for j in range(w)
     )
-    return PixelSequence("1x1 conv", X, W, b, output, records, code=_code(given, c_o))
-
-
-def _bias_vector(bias, c_o: int) -> torch.Tensor:
-    """`bias` as `c_o` numbers: one number is repeated for every output channel."""
-    if bias is None:
-        bias = 0.0
-    if isinstance(bias, bool):
-        raise ValueError(f"bias must be a number or {c_o} numbers, got {bias!r}")
-    b = as_tensor(bias, "bias", ndim=(0, 1), layout=f"one number or {c_o}, one per output "
-                                                    "channel")
-    if b.dim() == 0 or b.numel() == 1:
-        return b.reshape(1).expand(c_o).clone()
-    if b.numel() != c_o:
-        raise ValueError(f"bias has {b.numel()} numbers but W has {c_o} output channel(s) "
-                         "(rows): give one number per output channel, or one for all")
-    return b
-
-
-def _code(given: dict, c_o: int) -> str:
-    """`F.conv2d` on the unbatched input, in the names X, W and b as the caller gave them."""
-    x, w = _name("X", given["X"]), _name("W", given["W"])
-    if not (isinstance(given["W"], torch.Tensor) and given["W"].dim() == 4):
-        w += "[:, :, None, None]"
-    b = torch.as_tensor(0.0 if given["b"] is None else given["b"])
-    if b.numel() > 1:
-        return f"F.conv2d({x}, {w}, {_name('b', given['b'])})"
-    if b.item() == 0:
-        return f"F.conv2d({x}, {w})"
-    return f"F.conv2d({x}, {w}, torch.full(({c_o},), {float(b.item())!r}))"
-
-
-def _name(name: str, given) -> str:
-    """How the code refers to an argument: as given, made a float tensor when needed."""
-    if isinstance(given, torch.Tensor) and given.is_floating_point():
-        return name
-    return f"torch.as_tensor({name}, dtype=torch.get_default_dtype())"
+    code = conv1x1_code(argument_name("X", given["X"]), argument_name("W", given["W"]),
+                        argument_name("b", given["b"]), bias=bias_values,
+                        one_bias=bias is None or torch.as_tensor(bias).numel() == 1,
+                        w_is_4d=w_is_4d)
+    return PixelSequence("1x1 conv", X, W, b, output, records, code=code)
