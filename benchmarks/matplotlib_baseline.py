@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from helpers.render import fmt  # noqa: E402
+from helpers.frames.kit import fmt  # noqa: E402
 from helpers.steps import (  # noqa: E402
     NdSequence,
     NdStep,

@@ -35,7 +35,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, sync_playwright
 from reading import check_contrast, check_keyboard, check_layouts, set_theme
 
-from helpers.render import fmt
+from helpers.frames.kit import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")  # Debian's; never downloaded

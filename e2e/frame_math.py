@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-from helpers.render import MINUS, fmt
+from helpers.frames.kit import MINUS, fmt
 
 
 class MathError(ValueError):

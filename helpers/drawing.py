@@ -15,9 +15,9 @@ import ipywidgets as widgets
 import torch
 from torch import nn
 
-from . import render
 from .digits import feature_maps, predict
-from .render_digits import maps_frame, probability_bars, shade, training_line
+from .frames.digits import maps_frame, probability_bars, shade, training_line
+from .frames.kit import STYLE, fmt, message_frame
 
 SIZE = 8  # the digits are 8 x 8 pixels
 INK = 16  # scikit-learn's digits hold 0 (paper) to 16 (full ink)
@@ -73,7 +73,7 @@ class DigitPad(widgets.VBox):
         grid = widgets.VBox([widgets.HBox(row, layout=widgets.Layout(margin="0"))
                              for row in self.cells])
         tools = widgets.VBox([self.brush, widgets.HBox([self.clear_button, self.start])])
-        super().__init__([widgets.HTML(render.STYLE), tools,
+        super().__init__([widgets.HTML(STYLE), tools,
                           widgets.HBox([grid, self.answer],
                                        layout=widgets.Layout(flex_flow="row wrap",
                                                              align_items="center")),
@@ -127,7 +127,7 @@ class DigitPad(widgets.VBox):
         except Exception as error:  # the reader's network or function: report, never a traceback
             self.probabilities = None
             self.message = f"{type(error).__name__}: {error}"
-            self.answer.value = render.message_frame(
+            self.answer.value = message_frame(
                 f"The network could not read the drawing: {self.message}")
             self.maps.value = ""
 
@@ -137,7 +137,7 @@ class DigitPad(widgets.VBox):
 
 def fmt_shade(value: float) -> str:
     names = {v: k for k, v in SHADES.items()}
-    return names.get(value, render.fmt(value)).replace("eraser", "empty")
+    return names.get(value, fmt(value)).replace("eraser", "empty")
 
 
 def _raw_image(image, name: str) -> torch.Tensor:
@@ -166,7 +166,7 @@ class TrainingProgress(widgets.VBox):
         self.bar = widgets.IntProgress(value=0, min=0, max=epochs, description=title,
                                        style={"description_width": "auto"})
         self.line = widgets.HTML(training_line(0, epochs))
-        super().__init__([widgets.HTML(render.STYLE), self.bar, self.line])
+        super().__init__([widgets.HTML(STYLE), self.bar, self.line])
 
     def __call__(self, epoch: int, loss: float, accuracy: float | None = None) -> None:
         self.history.append((epoch, loss, accuracy))

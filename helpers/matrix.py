@@ -10,8 +10,9 @@ from __future__ import annotations
 import torch
 from IPython.display import HTML
 
-from . import render
 from ._args import as_pair, as_tensor
+from .frames import pictures
+from .frames.kit import STYLE
 from .ops import conv_output_shape, pad2d, windows
 
 
@@ -54,12 +55,12 @@ def show_conv_matrix(input_size, K, *, padding=0, stride=1, dilation=1, title: s
     _, size = _channels_and_size(input_size)
     settings = {"padding": padding, "stride": stride, "dilation": dilation}
     index = conv_matrix_index(input_size, K.shape[-2:], **settings)
-    frame = render.matrix_frame(
+    frame = pictures.matrix_frame(
         index.tolist(), K.reshape(-1).tolist(), kernel_shape=tuple(K3.shape),
         input_shape=size, output_shape=conv_output_shape(size, K.shape[-2:], **settings),
         title=title,
     )
-    return HTML(render.STYLE + frame)
+    return HTML(STYLE + frame)
 
 
 def _kernel_for(input_size, K) -> torch.Tensor:

@@ -1,6 +1,6 @@
 """What pooling does beyond its output: how it answers a shifted input, where its gradient goes.
 
-Plain data for the chapter's shift and gradient views (the drawing is in `render`).
+Plain data for the chapter's shift and gradient views (the drawing is in `frames.pictures`).
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ import torch
 from matplotlib import colormaps
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import render
 from ._args import as_tensor
+from .frames.kit import STYLE, message_frame
 from .ops import corr2d_multi_in_out
 from .widgets import NEEDS_KERNEL
 
@@ -115,7 +115,7 @@ class PictureUpload(widgets.VBox):
         self.upload.observe(self._on_upload, "value")
         note = widgets.HTML(f"<small>PNG, JPEG, GIF, BMP or WebP, up to {_size(max_bytes)}; "
                             f"shrunk to at most {side} pixels a side.</small>")
-        super().__init__([widgets.HTML(render.STYLE), widgets.HBox([self.upload, note]),
+        super().__init__([widgets.HTML(STYLE), widgets.HBox([self.upload, note]),
                           self.view])
         self.show(picture, name)
 
@@ -139,7 +139,7 @@ class PictureUpload(widgets.VBox):
             picture = decode_picture(data, name=name, max_bytes=self.max_bytes, side=self.side)
         except ValueError as error:
             self.picture, self.outputs, self.name, self.message = None, {}, "", str(error)
-            self.view.value = render.message_frame(self.message, title="your picture")
+            self.view.value = message_frame(self.message, title="your picture")
             return
         self.show(picture, name)
 
@@ -152,7 +152,7 @@ class PictureUpload(widgets.VBox):
             self.load(file["content"], file["name"])
         except Exception as error:  # a bug: say so in the widget, never a traceback
             self.picture, self.message = None, f"Internal error, please report it: {error}"
-            self.view.value = render.message_frame(self.message, title="your picture")
+            self.view.value = message_frame(self.message, title="your picture")
         finally:
             self.upload.value = ()  # the file's bytes are not kept, in the kernel or the page
 

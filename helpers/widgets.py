@@ -15,17 +15,14 @@ import ipywidgets as widgets
 import torch
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from . import render
 from ._args import as_pair, as_tensor
 from .fields import layer_sizes, receptive_field
+from .frames import renderer
+from .frames.kit import CELL, STYLE, code_line, message_frame
+from .frames.pictures import field_frame, gradient_frame, shift_frame, speed_table
 from .ops import PADDING_MODES, pool_output_shape
 from .pooling import pool_gradient, pool_shift
-from .render_channels import ChannelFrameRenderer
-from .render_nd import nd_renderer
-from .render_pixels import PixelFrameRenderer
 from .steps import (
-    NdSequence,
-    PixelSequence,
     StepSequence,
     conv1x1_steps,
     conv2d_steps,
@@ -51,7 +48,7 @@ class Player(widgets.VBox):
 
     def __init__(self, build: Callable[..., StepSequence], controls: Mapping | None = None, *,
                  title: str = "", interval: int = 800, max_frames: int = MAX_FRAMES,
-                 cell: int = render.CELL):
+                 cell: int = CELL):
         self._build, self.controls, self.title = build, dict(controls or {}), title
         self._max_frames, self._cell = max_frames, cell
         self.steps: StepSequence | None = None
@@ -85,7 +82,7 @@ class Player(widgets.VBox):
             control.observe(self._rebuild, "value")
         bar = widgets.HBox([self.play, self.back, self.forward, self.slider, self.speed],
                            layout=widgets.Layout(flex_flow="row wrap"))
-        rows = [widgets.HTML(render.STYLE)]
+        rows = [widgets.HTML(STYLE)]
         if self.controls:
             rows.append(widgets.HBox(list(self.controls.values()),
                                      layout=widgets.Layout(flex_flow="row wrap")))
@@ -143,7 +140,7 @@ class Player(widgets.VBox):
         self.play.playing = False
         try:
             self.steps = self._build(**self._values())
-            self._renderer = _renderer(self.steps)(self.steps, cell=self._cell, title=self.title)
+            self._renderer = renderer(self.steps, cell=self._cell, title=self.title)
             count = len(self.steps)
             live = count > self._max_frames
             frames = [self._renderer(0)] if live else self._renderer.frames()
@@ -159,7 +156,7 @@ class Player(widgets.VBox):
         self._enable_stepping(count > 1)
         self._link_stack(not live)
         self._show_frames([] if live else frames)
-        self.code_line.value = render.code_line(self.steps.code) if self.steps.code else ""
+        self.code_line.value = code_line(self.steps.code) if self.steps.code else ""
         if live:
             self.live.value = frames[0]
 
@@ -170,7 +167,7 @@ class Player(widgets.VBox):
         self.play.value = self.slider.value = 0
         self.play.max = self.slider.max = 0
         self._enable_stepping(False)
-        self._show_frames([render.message_frame(text, title=self.title)])
+        self._show_frames([message_frame(text, title=self.title)])
 
     def _enable_stepping(self, enabled: bool) -> None:
         """Play, the step buttons and the slider work only when there are steps to go to."""
@@ -201,19 +198,7 @@ class Player(widgets.VBox):
             try:
                 self.live.value = self._renderer(change["new"])
             except Exception as error:  # a bug: say so in the frame, never a traceback
-                self.live.value = render.message_frame(_internal_error(error), title=self.title)
-
-
-def _renderer(steps) -> Callable:
-    """What draws this kind of step sequence: a renderer's class (or a function that picks
-    one), called with the sequence, `cell` and `title`."""
-    if isinstance(steps, PixelSequence):
-        return PixelFrameRenderer
-    if isinstance(steps, NdSequence):
-        return nd_renderer
-    if steps.kernel is not None and steps.kernel.dim() == 4:
-        return ChannelFrameRenderer
-    return render.FrameRenderer
+                self.live.value = message_frame(_internal_error(error), title=self.title)
 
 
 def _internal_error(error: Exception) -> str:
@@ -338,7 +323,7 @@ class FieldView(widgets.VBox):
         self.view = widgets.HTML()
         for control in (self.depth, self.row, self.col):
             control.observe(self._redraw, "value")
-        super().__init__([widgets.HTML(render.STYLE),
+        super().__init__([widgets.HTML(STYLE),
                           widgets.HBox([self.depth, self.row, self.col],
                                        layout=widgets.Layout(flex_flow="row wrap")),
                           self.view])
@@ -350,7 +335,7 @@ class FieldView(widgets.VBox):
         fields = receptive_field(self.sizes[0], self.layers[: self.depth.value],
                                  (self.row.value, self.col.value))
         self.fields = fields
-        self.view.value = render.field_frame(self.sizes, fields)
+        self.view.value = field_frame(self.sizes, fields)
 
     def __repr__(self) -> str:
         sizes = " -> ".join(f"{h}x{w}" for h, w in self.sizes)
@@ -371,16 +356,16 @@ class SpeedTest(widgets.VBox):
                                      layout=widgets.Layout(width="auto"))
         self.table = widgets.HTML()
         self.button.on_click(lambda _: self.measure())
-        super().__init__([widgets.HTML(render.STYLE), self.button, self.table])
+        super().__init__([widgets.HTML(STYLE), self.button, self.table])
 
     def measure(self) -> None:
         self.button.disabled = True
-        self.table.value = render.message_frame("Measuring...")
+        self.table.value = message_frame("Measuring...")
         try:
             self.results = median_ms(self.calls, repeat=self.repeat)
-            self.table.value = render.speed_table(self.results)
+            self.table.value = speed_table(self.results)
         except Exception as error:  # the reader's own code: report, never a traceback
-            self.table.value = render.message_frame(f"{type(error).__name__}: {error}")
+            self.table.value = message_frame(f"{type(error).__name__}: {error}")
         finally:
             self.button.disabled = False
 
@@ -402,7 +387,7 @@ class LiveView(widgets.VBox):
         self.view = widgets.HTML()
         for control in self.controls.values():
             control.observe(self._redraw, "value")
-        super().__init__([widgets.HTML(render.STYLE),
+        super().__init__([widgets.HTML(STYLE),
                           widgets.HBox(list(self.controls.values()),
                                        layout=widgets.Layout(flex_flow="row wrap")),
                           self.view])
@@ -422,10 +407,10 @@ class LiveView(widgets.VBox):
             picture, self.message = self._draw(**values), ""
         except ValueError as error:
             self.message = str(error)
-            picture = render.message_frame(self.message, title=self.title)
+            picture = message_frame(self.message, title=self.title)
         except Exception as error:  # a bug: say so in the widget, never a traceback
             self.message = _internal_error(error)
-            picture = render.message_frame(self.message, title=self.title)
+            picture = message_frame(self.message, title=self.title)
         key = html.escape(self.key)
         self.view.value = f'<div class="cbk-view" data-view="{key}">{picture}</div>'
 
@@ -443,7 +428,7 @@ def shift_view(X, pool_size=2, *, stride=None, mode: str = "max", shifts=range(0
 
     def draw(down, right):
         result = pool_shift(X, k, (down, right), mode=mode, stride=s)
-        return render.shift_frame(result, k, s, (down, right), mode=mode)
+        return shift_frame(result, k, s, (down, right), mode=mode)
 
     return LiveView(draw, controls, title=f"{mode} pooling of a shifted input")
 
@@ -462,6 +447,6 @@ def gradient_view(X, pool_size=2, *, stride=None, padding=0) -> LiveView:
 
     def draw(mode, output):
         routed = pool_gradient(X, k, mode=mode, stride=s, padding=p, out_pos=outputs[output])
-        return render.gradient_frame(X, routed, k, s, p, outputs[output], mode=mode)
+        return gradient_frame(X, routed, k, s, p, outputs[output], mode=mode)
 
     return LiveView(draw, controls, title="where the gradient goes")

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 import helpers
-from helpers.render import fmt
-from helpers.render_channels import ChannelFrameRenderer
+from helpers.frames.conv2d_channels import ChannelsRenderer
+from helpers.frames.kit import fmt
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
@@ -38,7 +38,7 @@ def cells(svg_html: str, look: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def frames():
-    return ChannelFrameRenderer(helpers.conv2d_steps(X, K, bias=BIAS), title="demo").frames()
+    return ChannelsRenderer(helpers.conv2d_steps(X, K, bias=BIAS), title="demo").frames()
 
 
 def test_every_channel_is_drawn_with_the_window_on_each_input(frames):
@@ -95,7 +95,7 @@ def test_aria_label_says_which_kernel_made_the_output(frames):
 
 def test_flip_padding_and_one_input_channel_are_said():
     steps = helpers.conv2d_steps(X[:1], K[:, :1], padding=1, stride=2, flip=True)
-    frame = ChannelFrameRenderer(steps)(0)
+    frame = ChannelsRenderer(steps)(0)
     assert "K 3\u00d71\u00d72\u00d72, turned 180\u00b0: row o makes Y[o], output 2\u00d72 " \
            "(stride 2)" in frame
     assert "X: 1 channel, 3\u00d73, padding 1" in frame
@@ -106,7 +106,7 @@ def test_flip_padding_and_one_input_channel_are_said():
 
 def test_too_much_to_draw_is_refused_with_a_crop_to_try():
     with pytest.raises(ValueError, match=r"too much to animate: .* X\[:, :6, :6\]"):
-        ChannelFrameRenderer(helpers.conv2d_steps(torch.ones(2, 12, 12), torch.ones(8, 2, 3, 3)))
+        ChannelsRenderer(helpers.conv2d_steps(torch.ones(2, 12, 12), torch.ones(8, 2, 3, 3)))
 
 
 def test_conv_player_takes_a_4d_kernel_and_shows_bad_bias_as_a_message():
@@ -133,7 +133,7 @@ def test_conv_player_takes_a_4d_kernel_and_shows_bad_bias_as_a_message():
 def test_the_grids_scale_to_the_window_in_both_layouts():
     """Side by side (wide) or in a column (narrow), the grids fit the window's height and
     width: the two fits differ by the width and height of the extra inputs."""
-    frame = ChannelFrameRenderer(helpers.conv2d_steps(X, K))(0)
+    frame = ChannelsRenderer(helpers.conv2d_steps(X, K))(0)
     fits = {layout: (int(h), int(w)) for layout, h, w in re.findall(
         r"--cbk-fit-(wide|narrow):clamp\(0\.320px, min\(\(100vh - 500px\) / (\d+), "
         r"\(100vw - \d+px\) / (\d+)\), 1px\)", frame)}

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import helpers
-from helpers import render
-from helpers.render_nd import MAX_COLUMNS, nd_renderer
+from helpers import frames
+from helpers.frames.corr_nd import MAX_COLUMNS, corr_nd_renderer
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "e2e"))
 from frame_math import check_frame_math, shown_value  # noqa: E402
@@ -78,7 +78,7 @@ def test_steps_frames_and_code_agree_with_pytorch(axes, data):
         torch.testing.assert_close(eval(steps.code, names), expected, atol=1e-5, rtol=1e-5)
     check_records(steps, x)
     try:
-        renderer = nd_renderer(steps)
+        renderer = corr_nd_renderer(steps)
     except ValueError as error:  # too wide a volume to draw: says so
         assert "too wide" in str(error) or "too long" in str(error)
         return
@@ -105,7 +105,7 @@ def test_1d_frame_slides_the_kernel_under_the_window():
     assert steps.code == "F.conv1d(x[None, None], k[None, None], padding=1, stride=2, " \
         "dilation=2)[0, 0]"
     assert steps[1].cells == ((2,), (4,), (6,)) and steps.uncovered == ((1,), (3,), (5,), (7,))
-    frame = nd_renderer(steps, title="edges")(1)
+    frame = corr_nd_renderer(steps, title="edges")(1)
     assert frame.count('<g class="k">') == 3 and frame.count('<g class="w">') == 3
     assert "2\u00d71 + 4\u00d70 + 6\u00d7(\u22121) = <b>\u22124</b>" in frame
     assert "input positions 0, 2, 4, 6" in frame and 'class="hatch"' in frame
@@ -120,7 +120,7 @@ def test_3d_frame_shows_every_slice_and_the_window_through_depth():
     assert steps.code == "F.conv3d(X[None, None], K[None, None], padding=(1, 0, 0))[0, 0]"
     step = steps[14]  # output [1, 1, 2]: slices 1 and 2 of the padded volume
     assert step.out_pos == (1, 1, 2) and {c[0] for c in step.cells} == {1, 2}
-    frame = nd_renderer(steps)(14)
+    frame = corr_nd_renderer(steps)(14)
     assert frame.count("<svg") == 5 + 2 + 4  # padded slices, kernel slices, output slices
     assert "x[0] \u00b7 K[0]" in frame and "x[1] \u00b7 K[1]" in frame
     assert frame.count('<g class="w">') == 8 and frame.count('<g class="o">') == 1
@@ -128,7 +128,7 @@ def test_3d_frame_shows_every_slice_and_the_window_through_depth():
             "<div>K[1]: 22\u00d71") in frame
     assert "34 + 98 = <b>132</b>" in frame
     # the padding slice in front, under the window at the first steps
-    first = nd_renderer(steps)(0)
+    first = corr_nd_renderer(steps)(0)
     assert "pad \u00b7 K[0]" in first and first.count('<g class="wp">') == 4
     assert "padding (1, 0, 0)" in first
     # rows of the kernel's slices plus the total: one more reserved line per slice
@@ -139,7 +139,7 @@ def test_players_animate_change_and_show_messages_for_bad_settings():
     player = helpers.corr1d_player(SIGNAL, {"edge": EDGE, "long": torch.ones(12)},
                                    padding=range(0, 3), title="signal")
     assert repr(player) == "Player(corr1d, input 7, kernel 3, 5 steps)"
-    assert player.stack.children[2].value == nd_renderer(player.steps, title="signal")(2)
+    assert player.stack.children[2].value == corr_nd_renderer(player.steps, title="signal")(2)
     assert 'In PyTorch: <code>F.conv1d(x[None, None], k[None, None])[0, 0]' in \
         player.code_line.value
     player.set(padding=2)
@@ -168,8 +168,8 @@ def test_inputs_too_large_to_draw_get_a_message():
 
 def test_the_size_formula_reads_the_sliding_axes_after_any_channels():
     two = helpers.conv2d_steps(torch.ones(2, 3, 4), torch.ones(2, 2, 2))
-    frame = render.FrameRenderer(two)(0)
+    frame = frames.renderer(two)(0)
     assert ("rows: (3 + 0 + 0 \u2212 2) + 1 = 2 \u00b7 columns: (4 + 0 + 0 \u2212 2) + 1 = 3"
             in frame)
-    pooled = render.FrameRenderer(helpers.pool2d_steps(torch.ones(2, 5, 3), 2, stride=2))(0)
+    pooled = frames.renderer(helpers.pool2d_steps(torch.ones(2, 5, 3), 2, stride=2))(0)
     assert "rows: \u230a(5 + 0 + 0 \u2212 2) / 2\u230b + 1 = 2" in pooled

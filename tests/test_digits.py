@@ -10,9 +10,9 @@ from sklearn.datasets import load_digits
 from torch import nn
 
 import helpers
-from helpers import render_digits
 from helpers.digits import accuracy, feature_maps, layer_table, lenet, train
 from helpers.drawing import DigitPad, TrainingProgress
+from helpers.frames import digits as frame_digits
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -189,7 +189,7 @@ def test_shades_and_the_eraser():
     pad.brush.value = 0
     pad.cells[6][6].click()
     assert pad.image[2, 2] == 4 and pad.image.sum() == 4 and pad.prediction == 2
-    assert pad.cells[2][2].style.button_color == render_digits.shade(4, 16, False)
+    assert pad.cells[2][2].style.button_color == frame_digits.shade(4, 16, False)
     assert pad.cells[2][2].tooltip == "row 2, column 2: light"
     pad.cells[2][2].click()  # the eraser is still the brush
     assert not pad.image.any() and pad.cells[2][2].style.button_color == "#ffffff"
@@ -298,7 +298,7 @@ def test_training_progress_updates_in_place():
 
 
 def test_shades_run_from_paper_to_ink():
-    shade = render_digits.shade
+    shade = frame_digits.shade
     assert shade(0, 16, False) == "#ffffff" and shade(16, 16, False) == "#111111"
     assert shade(32, 16, False) == "#111111"  # clipped
     assert shade(-1, 1, True) == "#e66101" and shade(1, 1, True) == "#5e3c99"
@@ -309,14 +309,14 @@ def test_maps_svg_draws_one_cell_per_non_zero_value():
     grids = torch.zeros(2, 3, 3)
     grids[0, 1, 1] = 2.0
     grids[1, 0, 2] = -1.0
-    svg = render_digits.maps_svg(grids, cell=10, signed=True, limit=2.0)
+    svg = frame_digits.maps_svg(grids, cell=10, signed=True, limit=2.0)
     assert svg.count("h1v1h-1z") == 2 and svg.startswith("<svg width=")
 
 
 def test_probability_bars_name_the_most_likely_class():
     probs = torch.full((10,), 0.05)
     probs[7] = 0.55
-    frame = render_digits.probability_bars(probs)
+    frame = frame_digits.probability_bars(probs)
     assert 'data-prediction="7"' in frame and "(55 %)" in frame
     assert frame.count("<rect") == 10
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import helpers
-from helpers import render
+from helpers import frames
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
@@ -220,22 +220,22 @@ def test_uncovered_cells_are_those_no_window_covers(n, k, p, s, d):
 def test_ten_columns_kernel_three_stride_two_never_read_column_nine():
     steps = helpers.conv2d_steps(torch.arange(10.0).reshape(1, 10), torch.ones(1, 3), stride=2)
     assert steps.output.shape == (1, 4) and steps.uncovered == ((0, 9),)
-    frame = render.FrameRenderer(steps)(0)
+    frame = frames.renderer(steps)(0)
     assert 'class="hatch"' in frame
     assert "Never read by any window (hatched): input column 9" in frame
     assert "columns: \u230a(10 + 0 + 0 \u2212 3) / 2\u230b + 1 = 4" in frame
-    assert "hatch" not in render.FrameRenderer(helpers.conv2d_steps(X3, K2))(0)
+    assert "hatch" not in frames.renderer(helpers.conv2d_steps(X3, K2))(0)
 
 
 def test_frames_show_the_formula_with_their_numbers_and_the_padding_mode():
     X8 = torch.arange(64.0).reshape(8, 8)
-    frame = render.FrameRenderer(helpers.conv2d_steps(X8, torch.ones(3, 3), padding=1,
+    frame = frames.renderer(helpers.conv2d_steps(X8, torch.ones(3, 3), padding=1,
                                                       stride=2))(0)
     assert "rows: \u230a(8 + 1 + 1 \u2212 3) / 2\u230b + 1 = 4" in frame
     assert "padding counted per side" in frame
     steps = helpers.conv2d_steps(X3, K2, padding=(0, 1, 2, 0), padding_mode="reflect",
                                  dilation=(2, 1))
-    frame = render.FrameRenderer(steps)(0)
+    frame = frames.renderer(steps)(0)
     assert "padding left 0, right 1, top 2, bottom 0 (reflect)" in frame
     assert "rows: (3 + 2 + 0 \u2212 (2\u00d7(2 \u2212 1) + 1)) + 1 = 3" in frame
     # the padded cells show the values the mode puts there, still marked as padding

@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 import helpers
-from helpers import render
-from helpers.render_pixels import PixelFrameRenderer
+from helpers.frames import kit
+from helpers.frames.conv1x1 import Conv1x1Renderer
 
 X = torch.arange(12.0).reshape(3, 2, 2)  # the syllabus example, without its batch axis
 W = torch.arange(12.0).reshape(4, 3)
@@ -71,7 +71,7 @@ def test_code_reproduces_the_output(W_, bias, code):
 
 
 def test_frame_writes_out_w_v_plus_b():
-    frames = PixelFrameRenderer(helpers.conv1x1_steps(X, W, 3)).frames()
+    frames = Conv1x1Renderer(helpers.conv1x1_steps(X, W, 3)).frames()
     first = frames[0]
     math = re.search(r'<div class="cbk-math">(.*?)</div></div>$', first).group(1)
     lines = re.sub(r"<[^>]+>", "", math.replace("</div><div>", "|")).split("|")
@@ -94,7 +94,7 @@ def test_frame_writes_out_w_v_plus_b():
     assert label.startswith("1x1 convolution, step 1 of 4: pixel [0, 0], channel vector "
                             "v = (0, 4, 8); output column Y[:, 0, 0] = W v + b: output "
                             "channel 0: 0\u00d70")
-    reserve = render.FIT_RESERVE + 3 * 30  # 3 more lines of arithmetic; channels 2 abreast
+    reserve = kit.FIT_RESERVE + 3 * 30  # 3 more lines of arithmetic; channels 2 abreast
     assert 'role="img"' in first and f"(100vh - {reserve}px) / 282" in first
 
 
@@ -102,7 +102,7 @@ def test_frame_arithmetic_adds_up_with_negative_and_fractional_numbers():
     g = torch.Generator().manual_seed(1)
     steps = helpers.conv1x1_steps(torch.randn(2, 3, 2, generator=g),
                                   torch.randn(3, 2, generator=g), torch.tensor([-1.5, 0, 2]))
-    frame = PixelFrameRenderer(steps, title="random")(4)
+    frame = Conv1x1Renderer(steps, title="random")(4)
     assert frame.startswith('<div class="cbk" data-step="4"')
     assert "random \u00b7 step 5 of 6 \u00b7 pixel [2, 0]" in frame
     assert "+ (\u22121.5) (bias)" in frame
@@ -110,7 +110,7 @@ def test_frame_arithmetic_adds_up_with_negative_and_fractional_numbers():
 
 def test_too_large_an_input_is_refused_with_a_crop_to_try():
     with pytest.raises(ValueError, match="too large to animate.*X\\[:, :4, :4\\]"):
-        PixelFrameRenderer(helpers.conv1x1_steps(torch.zeros(3, 20, 20), torch.zeros(2, 3)))
+        Conv1x1Renderer(helpers.conv1x1_steps(torch.zeros(3, 20, 20), torch.zeros(2, 3)))
 
 
 BAD = [
@@ -177,7 +177,7 @@ def test_every_pixel_frame_passes_the_browser_check():
     for steps in (helpers.conv1x1_steps(X, W, 3),
                   helpers.conv1x1_steps(torch.randn(3, 2, 3, generator=g) / 3,
                                         torch.randn(2, 3, generator=g), torch.tensor([0.5, -2]))):
-        renderer = PixelFrameRenderer(steps)
+        renderer = Conv1x1Renderer(steps)
         for step in steps:
             frame = renderer(step.index)
             block = re.search(r'<div class="cbk-math">(.*)</div></div>$', frame).group(1)

@@ -5,7 +5,8 @@ import re
 import torch
 
 import helpers
-from helpers import render
+from helpers import frames
+from helpers.frames import kit, pictures
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
@@ -17,25 +18,25 @@ def math_line(frame: str) -> str:
 
 
 def test_fmt():
-    assert [render.fmt(v) for v in (19.0, -1.0, 0.5, 1 / 3, -0.0, float("-inf"))] == [
+    assert [kit.fmt(v) for v in (19.0, -1.0, 0.5, 1 / 3, -0.0, float("-inf"))] == [
         "19", "\u22121", "0.5", "0.33", "0", "\u2212\u221e"]
 
 
 def test_worked_example_frames_write_out_the_sums():
-    frames = render.FrameRenderer(helpers.conv2d_steps(X3, K2)).frames()
-    lines = [math_line(f) for f in frames]
+    drawn = frames.renderer(helpers.conv2d_steps(X3, K2)).frames()
+    lines = [math_line(f) for f in drawn]
     assert lines == [
         "0\u00d70 + 1\u00d71 + 3\u00d72 + 4\u00d73 = 19",
         "1\u00d70 + 2\u00d71 + 4\u00d72 + 5\u00d73 = 25",
         "3\u00d70 + 4\u00d71 + 6\u00d72 + 7\u00d73 = 37",
         "4\u00d70 + 5\u00d71 + 7\u00d72 + 8\u00d73 = 43",
     ]
-    assert 'data-step="2" data-value="37.0"' in frames[2]
-    assert "step 3 of 4 \u00b7 output [1, 0]" in frames[2]
+    assert 'data-step="2" data-value="37.0"' in drawn[2]
+    assert "step 3 of 4 \u00b7 output [1, 0]" in drawn[2]
 
 
 def test_frame_marks_window_output_and_padding():
-    frame = render.FrameRenderer(helpers.conv2d_steps(X3, K2, padding=1))(0)
+    frame = frames.renderer(helpers.conv2d_steps(X3, K2, padding=1))(0)
     assert frame.count('<g class="wp">') == 3 and frame.count('<g class="w">') == 1
     assert frame.count('<g class="p">') == 16 - 3
     assert frame.count('<g class="o">') == 1 and frame.count('<g class="e">') == 15
@@ -43,7 +44,7 @@ def test_frame_marks_window_output_and_padding():
 
 
 def test_output_fills_in_as_steps_go():
-    renderer = render.FrameRenderer(helpers.conv2d_steps(X3, K2))
+    renderer = frames.renderer(helpers.conv2d_steps(X3, K2))
     last = renderer(3)
     assert last.count('<g class="d">') == (9 - 4) + 3  # input cells off the window, done outputs
     for value in ("19", "25", "37", "43"):
@@ -53,33 +54,33 @@ def test_output_fills_in_as_steps_go():
 
 def test_multi_channel_and_bias_arithmetic():
     steps = helpers.conv2d_steps(torch.stack([X3, X3 + 1]), torch.stack([K2, K2 + 1]), bias=0.5)
-    line = math_line(render.FrameRenderer(steps)(0))
+    line = math_line(frames.renderer(steps)(0))
     assert line.endswith("19 + 37 + 0.5 (bias) = 56.5")
     assert line.startswith("channel 0: 0\u00d70 + 1\u00d71")
-    single = math_line(render.FrameRenderer(helpers.conv2d_steps(X3, -K2, bias=-1))(0))
+    single = math_line(frames.renderer(helpers.conv2d_steps(X3, -K2, bias=-1))(0))
     assert single == ("0\u00d70 + 1\u00d7(\u22121) + 3\u00d7(\u22122) + 4\u00d7(\u22123) = \u221219"
                       " | \u221219 + (\u22121) (bias) = \u221220")
 
 
 def test_pooling_arithmetic():
     X4 = torch.arange(16.0).reshape(4, 4)
-    max_line = math_line(render.FrameRenderer(helpers.pool2d_steps(X4, 3, padding=1, stride=2))(0))
+    max_line = math_line(frames.renderer(helpers.pool2d_steps(X4, 3, padding=1, stride=2))(0))
     inf = "\u2212\u221e"
     assert max_line == f"max({inf}, {inf}, {inf}, {inf}, 0, 1, {inf}, 4, 5) = 5"
-    avg = render.FrameRenderer(helpers.pool2d_steps(X3, 2, mode="avg"))
+    avg = frames.renderer(helpers.pool2d_steps(X3, 2, mode="avg"))
     assert math_line(avg(3)) == "(4 + 5 + 7 + 8) / 4 = 6"
     assert avg(3).startswith('<div class="cbk"') and "avg pool \u00b7 step 4 of 4" in avg(3)
 
 
 def test_message_frame_escapes_text():
-    frame = render.message_frame("kernel <4x4> does not fit", title="demo")
+    frame = kit.message_frame("kernel <4x4> does not fit", title="demo")
     assert "kernel &lt;4x4&gt; does not fit" in frame and 'class="cbk-msg"' in frame
 
 
 def test_field_frame_counts_cells():
     sizes = [(6, 6), (5, 5), (4, 4)]
     fields = helpers.receptive_field(6, [{"kernel_size": 2}] * 2, (1, 2))
-    frame = render.field_frame(sizes, fields)
+    frame = pictures.field_frame(sizes, fields)
     assert 'data-field="9"' in frame
     assert "depends on 9 input cells (rows 1..3, columns 2..4)" in frame
     assert frame.count('<g class="w">') == 9 + 4 and frame.count('<g class="o">') == 1
@@ -87,10 +88,10 @@ def test_field_frame_counts_cells():
 
 def test_average_frames_divide_by_the_counted_cells():
     X4 = torch.arange(16.0).reshape(4, 4)
-    include = render.FrameRenderer(helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2))
+    include = frames.renderer(helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2))
     assert math_line(include(0)) == "(0 + 0 + 0 + 0 + 0 + 1 + 0 + 4 + 5) / 9 = 1.11"
     steps = helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2, count_include_pad=False)
-    frame = render.FrameRenderer(steps)(0)
+    frame = frames.renderer(steps)(0)
     assert math_line(frame.split('<div class="cbk-note">')[0] + "</div>") == \
         "(0 + 1 + 4 + 5) / 4 = 2.5"
     assert frame.count('<g class="wn">') == 5 and frame.count('<g class="w">') == 4
@@ -99,7 +100,7 @@ def test_average_frames_divide_by_the_counted_cells():
 
 def test_ceil_mode_frames_draw_cells_past_the_padding_and_the_dropped_window():
     X5 = torch.arange(25.0).reshape(5, 5)
-    renderer = render.FrameRenderer(helpers.pool2d_steps(X5, 2, stride=2, ceil_mode=True))
+    renderer = frames.renderer(helpers.pool2d_steps(X5, 2, stride=2, ceil_mode=True))
     last_in_row = renderer(2)
     assert "max(4, 9) = <b>9</b>" in last_in_row and "(stride 2, ceil_mode)" in last_in_row
     assert last_in_row.count('<g class="wx">') == 2 and "2 cells of this window lie past" in \
@@ -107,7 +108,7 @@ def test_ceil_mode_frames_draw_cells_past_the_padding_and_the_dropped_window():
     assert last_in_row.count('<g class="x">') == 11 - 2  # row 5 and column 5, empty
     assert re.search(r'<g class="x"><rect[^>]*/><text[^>]*></text></g>', last_in_row)  # empty
     steps = helpers.pool2d_steps(X5, 2, padding=1, stride=2, ceil_mode=True)
-    dropped = render.FrameRenderer(steps)
+    dropped = frames.renderer(steps)
     assert 'class="drop"' not in dropped(0) and dropped(2).count('class="drop"') == 1
     assert dropped(8).count('class="drop"') == 2  # the last window: both neighbours dropped
     assert "ceil_mode drops the window outlined" in dropped(2)
@@ -115,7 +116,7 @@ def test_ceil_mode_frames_draw_cells_past_the_padding_and_the_dropped_window():
 
 def test_pooling_frames_show_every_channel():
     X4 = torch.arange(16.0).reshape(4, 4)
-    renderer = render.FrameRenderer(
+    renderer = frames.renderer(
         helpers.pool2d_steps(torch.stack([X4, X4 + 1]), 3, padding=1, stride=2))
     frame = renderer(5)
     assert "step 6 of 8 \u00b7 output [channel 1, 0, 1]" in frame
@@ -127,36 +128,36 @@ def test_pooling_frames_show_every_channel():
 
 
 def test_frame_has_a_text_alternative():
-    frames = render.FrameRenderer(helpers.conv2d_steps(X3, K2, padding=1), title="demo").frames()
-    label = re.search(r'role="img" aria-label="([^"]*)"', frames[0]).group(1)
+    drawn = frames.renderer(helpers.conv2d_steps(X3, K2, padding=1), title="demo").frames()
+    label = re.search(r'role="img" aria-label="([^"]*)"', drawn[0]).group(1)
     assert label == ("demo, step 1 of 16: the window covers input rows \u22121 to 0, columns "
                      "\u22121 to 0; output [0, 0]: 0\u00d70 + 0\u00d71 + 0\u00d72 + 0\u00d73 = 0")
-    assert all(f.count("aria-label=") == 1 for f in frames)
-    assert all('aria-hidden="true"' in svg for svg in re.findall(r"<svg[^>]*>", frames[5]))
-    pool = render.FrameRenderer(helpers.pool2d_steps(X3, 2, mode="avg"))(3)
+    assert all(f.count("aria-label=") == 1 for f in drawn)
+    assert all('aria-hidden="true"' in svg for svg in re.findall(r"<svg[^>]*>", drawn[5]))
+    pool = frames.renderer(helpers.pool2d_steps(X3, 2, mode="avg"))(3)
     assert "avg pool, step 4 of 4: the window covers input rows 1 to 2, columns 1 to 2; " \
            "output [1, 1]: (4 + 5 + 7 + 8) / 4 = 6" in pool
-    many = render.FrameRenderer(helpers.conv2d_steps(torch.stack([X3, X3]), torch.stack([K2, K2])))
+    many = frames.renderer(helpers.conv2d_steps(torch.stack([X3, X3]), torch.stack([K2, K2])))
     assert "; 19 + 19 = 38" in re.search(r'aria-label="([^"]*)"', many(0)).group(1)
 
 
 def test_frames_scale_to_their_width_and_height():
     """One row of grids that shrinks (never wraps) to the width and height it gets."""
-    assert ".cbk-row{display:flex;flex-wrap:nowrap" in render.STYLE
-    assert "max-width:100%" in re.search(r"\.cbk svg\{[^}]*\}", render.STYLE).group(0)
+    assert ".cbk-row{display:flex;flex-wrap:nowrap" in kit.STYLE
+    assert "max-width:100%" in re.search(r"\.cbk svg\{[^}]*\}", kit.STYLE).group(0)
     edge = torch.ones(6, 8)
-    frame = render.FrameRenderer(helpers.conv2d_steps(edge, torch.tensor([[1.0, -1.0]])))(0)
+    frame = frames.renderer(helpers.conv2d_steps(edge, torch.tensor([[1.0, -1.0]])))(0)
     svgs = re.findall(r'<svg width="(\d+)" height="(\d+)" viewBox="0 0 (\d+) (\d+)" '
                       r'style="width:calc\(var\(--cbk-fit,1px\)\*(\d+)\)"', frame)
     assert len(svgs) == 3 and all(w == vw == sw and h == vh for w, h, vw, vh, sw in svgs)
     tallest = max(int(h) for _, h, *_ in svgs)  # the input grid, 6 rows with indices
-    assert tallest == 22 + 6 * render.CELL + 2
-    fit = f"--cbk-fit:clamp(0.320px, calc((100vh - {render.FIT_RESERVE}px) / {tallest + 26}), 1px)"
+    assert tallest == 22 + 6 * kit.CELL + 2
+    fit = f"--cbk-fit:clamp(0.320px, calc((100vh - {kit.FIT_RESERVE}px) / {tallest + 26}), 1px)"
     assert f'style="{fit}"' in frame
 
 
 def test_indices_and_captions_are_large_and_follow_the_theme():
-    style = render.STYLE
+    style = kit.STYLE
     assert re.search(r"\.cbk svg \.lbl\{fill:var\(--cbk-fg\);font-size:(\d+)px", style)
     assert int(re.search(r"\.lbl\{[^}]*font-size:(\d+)px", style).group(1)) >= 16
     assert int(re.search(r"figcaption\{font-size:(\d+)px", style).group(1)) >= 16
@@ -182,7 +183,7 @@ def contrast(a: str, b: str) -> float:
 
 def test_numbers_in_every_kind_of_cell_have_enough_contrast():
     """Cells keep their own light fills in every theme; their numbers must read at 4.5:1."""
-    style = render.STYLE
+    style = kit.STYLE
     default_text = re.search(r"\.cbk svg text\{[^}]*fill:(#\w+)", style).group(1)
     fills = dict(re.findall(r"\.cbk \.(\w+) rect\{fill:(#\w+)", style))
     texts = dict(re.findall(r"\.cbk \.(\w+) text\{fill:(#\w+)", style))

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import helpers
-from helpers import render
+from helpers import frames
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "e2e"))
@@ -47,13 +47,13 @@ def math_lines(frame: str) -> list[str]:
 @pytest.mark.parametrize("name", SEQUENCES)
 def test_every_frame_of_every_kind_passes_the_browser_check(name):
     steps = SEQUENCES[name]
-    renderer = render.FrameRenderer(steps)
+    renderer = frames.renderer(steps)
     for step in steps:
         check_frame_math(math_lines(renderer(step.index)), step.value)
 
 
 def test_wrong_arithmetic_or_a_result_other_than_the_models_is_caught():
-    lines = math_lines(render.FrameRenderer(SEQUENCES["corr2d"])(0))
+    lines = math_lines(frames.renderer(SEQUENCES["corr2d"])(0))
     assert lines == ["0\u00d70 + 1\u00d71 + 3\u00d72 + 4\u00d73 = 19"]
     with pytest.raises(MathError, match="does not add up"):
         check_frame_math([lines[0].replace("4\u00d73", "4\u00d74")], 19.0)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import helpers
-from helpers import render
+from helpers import frames
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
@@ -88,7 +88,7 @@ def test_a_bug_in_drawing_is_reported_in_the_widget(monkeypatch, max_frames):
     def broken(self, index):
         raise KeyError(index)
 
-    monkeypatch.setattr(render.FrameRenderer, "__call__", broken)
+    monkeypatch.setattr(frames.FrameRenderer, "__call__", broken)
     player = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=max_frames)
     assert player.message == "Internal error, please report it: KeyError: 0"
     assert player.message in player.frame
@@ -96,7 +96,7 @@ def test_a_bug_in_drawing_is_reported_in_the_widget(monkeypatch, max_frames):
 
 def test_a_bug_in_a_live_frame_is_reported_in_the_frame(monkeypatch):
     player = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=2)
-    monkeypatch.setattr(render.FrameRenderer, "__call__",
+    monkeypatch.setattr(frames.FrameRenderer, "__call__",
                         lambda self, index: 1 / 0)
     player.next()
     assert "Internal error, please report it: ZeroDivisionError" in player.live.value
@@ -144,7 +144,7 @@ def test_long_animations_are_drawn_by_the_kernel():
     player = helpers.Player(lambda: helpers.conv2d_steps(torch.ones(5, 5), K2), max_frames=10)
     assert len(player.steps) == 16 and player.frame_area.children == (player.live,)
     player.step = 7
-    assert player.live.value == player.frame == render.FrameRenderer(player.steps)(7)
+    assert player.live.value == player.frame == frames.renderer(player.steps)(7)
     assert player.stack.children == ()
     small = helpers.Player(lambda: helpers.conv2d_steps(X3, K2), max_frames=10)
     assert small.frame_area.children == (small.stack,)

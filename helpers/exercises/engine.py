@@ -16,6 +16,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..frames.kit import OKABE_ITO
 from .forms import Form, FormError
 
 
@@ -34,8 +35,8 @@ class Verdict:
         return ("Correct. " if self.passed else "Not yet. ") + self.message
 
     def _repr_html_(self) -> str:
-        icon, word, colour = ("\u2714", "Correct.", "#009E73") if self.passed else \
-            ("\u2718", "Not yet.", "#D55E00")
+        icon, word, colour = ("\u2714", "Correct.", OKABE_ITO["green"]) if self.passed else \
+            ("\u2718", "Not yet.", OKABE_ITO["vermillion"])
         return (f'<div class="cbk-verdict" role="status" style="font-size:17px;padding:8px 12px;'
                 f"border-left:6px solid {colour};"
                 f"background:color-mix(in srgb,{colour} 15%,transparent);"

@@ -1,32 +1,35 @@
 """Frames of `corr1d` and `corr3d`: a signal with its kernel sliding along it, and a volume
 drawn as its depth slices with the window moving through rows, columns and depth.
 
-Built from the grids, styles and fit rule of `render`, so these frames read, scale and
+Built from the kit's grids, styles and fit rule, so these frames read, scale and
 follow the JupyterLab theme like every other frame of the book. Nothing here knows of
 ipywidgets.
 """
 
 from __future__ import annotations
 
-import html
-import re
-
-from .render import (
+from ..steps.code import int_or_tuple
+from ..steps.corr_nd import NdSequence, NdStep
+from .base import FrameRenderer
+from .kit import (
     CAPTION,
     CELL,
     FIT_RESERVE,
+    MATH_LINE,
     MAX_CELLS,
-    _factor,
-    _figure,
-    _fit_style,
-    _Grid,
-    _span,
-    _term,
+    Grid,
+    axis_labels,
+    factor,
+    figure,
+    fit_style,
     fmt,
-    size_formula,
+    numbers,
+    output_look,
+    span,
+    style,
+    term,
 )
-from .render_pixels import MATH_LINE
-from .steps import NdSequence, NdStep
+from .notes import count_words, size_formula
 
 MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow window
 AXIS_NAMES = {1: ("length",), 3: ("depth", "rows", "columns")}
@@ -35,20 +38,20 @@ AXIS_WORDS = {1: ("positions",), 3: ("slices", "rows", "columns")}  # for the te
 # windows (a lecture at 200 %) the arithmetic, a line per kernel slice, and the captions take
 # a smaller font (still larger on screen than at 100 %), so that the player with a 3x3x3
 # kernel's lines fits the window.
-STYLE = ("<style>.cbk .n rect{fill:none;stroke:none}@media (max-height:700px){"
-         ".cbk-nd .cbk-math{font-size:13px}.cbk-nd .cbk-math div{margin:0}"
-         ".cbk-nd figcaption{font-size:13px}}</style>")
+STYLE = style("corr_nd")
 LABELS = 48  # px for the row names of the 1-D strip (x, k, x·k)
 
 
-class _NdRenderer:
-    """What the 1-D and 3-D frames share: checks, the frame around the body, the
-    arithmetic, the text alternative. A subclass draws the body of a step (`_body`)."""
+class CorrNdRenderer(FrameRenderer):
+    """What the 1-D and 3-D frames share: checks, the output-size formula, the arithmetic,
+    the text alternative. A subclass draws the grids of a step (`grids`)."""
 
+    classes = "cbk cbk-nd"
+    before_head = STYLE
     groups = 1  # arithmetic lines before the total (one per kernel slice in 3-D)
 
     def __init__(self, steps: NdSequence, *, cell: int = CELL, title: str = ""):
-        self.steps, self.title, self._cell = steps, title, cell
+        super().__init__(steps, cell=cell, title=title)
         if steps.padded.numel() > MAX_CELLS:
             shape = " x ".join(map(str, steps.padded.shape))
             raise ValueError(f"the input is too large to animate: {shape} cells with padding "
@@ -58,44 +61,29 @@ class _NdRenderer:
         self._base = steps.pad_mask.tolist()  # nested lists, True on padding
         self._before = tuple(b for b, _ in steps.padding)
 
-    def __len__(self) -> int:
-        return len(self.steps)
+    def arithmetic(self, step: NdStep) -> str:
+        return _math(step, self.groups)
 
-    def frames(self) -> list[str]:
-        return [self(i) for i in range(len(self.steps))]
+    def body(self, step: NdStep, index: int, arithmetic: str) -> str:
+        return (f"{self.grids(step, index)}{self._formula}{self._note}"
+                f'<div class="cbk-math">{arithmetic}</div>')
 
-    def __call__(self, index: int) -> str:
-        """The frame of step `index` as an HTML string."""
-        step = self.steps[index]
-        pos = ", ".join(map(str, step.out_pos))
-        head = (f"{html.escape(self.title or self.steps.op)} \u00b7 step {index + 1} of "
-                f"{len(self.steps)} \u00b7 output [{pos}]")
-        math_html = _math(step, self.groups)
-        label = html.escape(self._label(step, math_html), quote=True)
-        return (f'<div class="cbk cbk-nd" data-step="{index}" data-value="{step.value!r}" '
-                f'data-out="{pos.replace(", ", ",")}" role="img" aria-label="{label}" '
-                f'style="{self._fit}">{STYLE}<div class="cbk-head">{head}</div>'
-                f"{self._body(step, index)}{self._formula}{self._note}"
-                f'<div class="cbk-math">{math_html}</div></div>')
-
-    def _label(self, step: NdStep, math_html: str) -> str:
-        """The frame in words, for a screen reader: step, window, output cell, arithmetic."""
+    def describe(self, step: NdStep, arithmetic: str) -> str:
+        """Window, output cell, arithmetic."""
         spans = ", ".join(
-            f"{name} {_span(sorted({c[a] - self._before[a] for c in step.cells}))}"
+            f"{name} {span(sorted({c[a] - self._before[a] for c in step.cells}))}"
             for a, name in enumerate(AXIS_WORDS[len(step.out_pos)]))
-        lines = re.sub(r"<[^>]+>", "", math_html.replace("</div><div>", "; "))
-        return (f"{self.title or self.steps.op}, step {step.index + 1} of {len(self.steps)}: "
-                f"the window covers input {spans}; output [{', '.join(map(str, step.out_pos))}]"
-                f": {lines}")
+        return (f"the window covers input {spans}; output [{', '.join(map(str, step.out_pos))}]"
+                f": {arithmetic}")
 
     def _fit_and_note(self, height: int, uncovered: str) -> None:
         lines = self.groups + (self.groups > 1)
-        self._fit = _fit_style(height, FIT_RESERVE + MATH_LINE * (lines - 1))
+        self.fit = fit_style(height, FIT_RESERVE + MATH_LINE * (lines - 1))
         self._note = (f'<div class="cbk-note cbk-unread">Never read by any window (hatched): '
                       f"{uncovered}.</div>" if self.steps.uncovered else "")
 
 
-class Corr1dRenderer(_NdRenderer):
+class Corr1dRenderer(CorrNdRenderer):
     """A signal as a row of cells, the kernel under the window with the products below it,
     and the output filling up."""
 
@@ -107,12 +95,12 @@ class Corr1dRenderer(_NdRenderer):
             raise ValueError(f"the signal is too long to animate: {length} cells with padding "
                              f"(at most {MAX_COLUMNS}); animate a slice such as x[:{fits}]")
         n = steps.input_shape[0]
-        self._cols = [str(c - before) if 0 <= c - before < n else "" for c in range(length)]
+        self._cols = axis_labels(length, before, n)
         self._x = [fmt(v) for v in steps.padded.tolist()]
         self._x_looks = ["p" if pad else "d" for pad in self._base]
         strip = self._strip([""] * length, [""] * length)
         m = steps.output.shape[0]
-        self._output = _Grid([[fmt(v) for v in steps.output.tolist()]], cell=cell,
+        self._output = Grid([[fmt(v) for v in steps.output.tolist()]], cell=cell,
                              row_labels=["y"], col_labels=list(range(m)), label_width=LABELS)
         self._hatch = strip.hatch((0, c) for (c,) in steps.uncovered)
         k, d, s = steps.window[0], steps.dilation[0], steps.stride[0]
@@ -124,13 +112,14 @@ class Corr1dRenderer(_NdRenderer):
             "the window; x\u00b7k: their products",
             f"y: length {m}{f', stride {s}' if s > 1 else ''}")
         self._fit_and_note(strip.height + self._output.height + 2 * CAPTION + 6,
-                           _positions(steps.uncovered, before, n))
+                           count_words("position", "cell", [c for (c,) in steps.uncovered],
+                                       before, n))
 
-    def _strip(self, kernel: list[str], products: list[str]) -> _Grid:
-        return _Grid([self._x, kernel, products], cell=self._cell,
+    def _strip(self, kernel: list[str], products: list[str]) -> Grid:
+        return Grid([self._x, kernel, products], cell=self.cell,
                      row_labels=["x", "k", "x\u00b7k"], col_labels=self._cols, label_width=LABELS)
 
-    def _body(self, step: NdStep, index: int) -> str:
+    def grids(self, step: NdStep, index: int) -> str:
         length = len(self._x)
         xs, ks, ps = self._x_looks[:], ["n"] * length, ["n"] * length
         kernel, products = [""] * length, [""] * length
@@ -140,13 +129,13 @@ class Corr1dRenderer(_NdRenderer):
             kernel[c], products[c] = fmt(w), fmt(p)
         strip = self._strip(kernel, products).svg([xs, ks, ps], overlay=self._hatch)
         m = self.steps.output.shape[0]
-        looks = [["o" if j == index else ("d" if j < index else "e") for j in range(m)]]
+        looks = [[output_look(j, index) for j in range(m)]]
         out = self._output.svg(looks, lambda _, j: j <= index)
-        return (f'<div class="cbk-col">{_figure(strip, self._captions[0])}'
-                f"{_figure(out, self._captions[1])}</div>")
+        return (f'<div class="cbk-col">{figure(strip, self._captions[0])}'
+                f"{figure(out, self._captions[1])}</div>")
 
 
-class Corr3dRenderer(_NdRenderer):
+class Corr3dRenderer(CorrNdRenderer):
     """A volume as its depth slices side by side with the window on the slices it covers,
     the kernel's slices, and the output volume's slices filling up."""
 
@@ -163,23 +152,22 @@ class Corr3dRenderer(_NdRenderer):
         self.groups = k_d
         (front, _), (top, _), (left, _) = steps.padding
         n_d, n_h, n_w = steps.input_shape
-        rows = [str(r - top) if 0 <= r - top < n_h else "" for r in range(height)]
-        cols = [str(c - left) if 0 <= c - left < n_w else "" for c in range(width)]
-        self._slices = [_Grid([[fmt(v) for v in row] for row in plane], cell=cell,
+        rows, cols = axis_labels(height, top, n_h), axis_labels(width, left, n_w)
+        self._slices = [Grid(numbers(plane), cell=cell,
                               row_labels=rows if z == 0 else None, col_labels=cols)
-                        for z, plane in enumerate(steps.padded.tolist())]
+                        for z, plane in enumerate(steps.padded)]
         self._looks = [[["p" if pad else "d" for pad in row] for row in plane]
                        for plane in self._base]
         self._names = [f"x[{z - front}]" if 0 <= z - front < n_d else "pad"
                        for z in range(depth)]
         self._kernel = "".join(
-            _figure(_Grid([[fmt(v) for v in row] for row in plane], cell=cell)
+            figure(Grid(numbers(plane), cell=cell)
                     .svg([["k"] * k_w for _ in range(k_h)]), f"K[{a}]")
-            for a, plane in enumerate(steps.kernel.tolist()))
-        self._outputs = [_Grid([[fmt(v) for v in row] for row in plane], cell=cell,
+            for a, plane in enumerate(steps.kernel))
+        self._outputs = [Grid(numbers(plane), cell=cell,
                                row_labels=list(range(m_h)) if o == 0 else None,
                                col_labels=list(range(m_w)))
-                         for o, plane in enumerate(steps.output.tolist())]
+                         for o, plane in enumerate(steps.output)]
         self._hatches = [grid.hatch((r, c) for q, r, c in steps.uncovered if q == z)
                          for z, grid in enumerate(self._slices)]
         pad = _padding_words(steps.padding)
@@ -191,7 +179,7 @@ class Corr3dRenderer(_NdRenderer):
         self._fit_and_note(self._slices[0].height + CAPTION + 6 + low,
                            f"{count} cell{'s' * (count > 1)} of the padded volume")
 
-    def _body(self, step: NdStep, index: int) -> str:
+    def grids(self, step: NdStep, index: int) -> str:
         covered: dict[int, list] = {}
         for (z, r, c), pad in zip(step.cells, step.in_padding, strict=True):
             covered.setdefault(z, []).append((r, c, pad))
@@ -205,18 +193,15 @@ class Corr3dRenderer(_NdRenderer):
                 for r, c, pad in covered[z]:
                     looks[r][c] = "wp" if pad else "w"
                 name += f" \u00b7 K[{(z - first) // self.steps.dilation[0]}]" if k_d > 1 else ""
-            slices.append(_figure(grid.svg(looks, overlay=self._hatches[z]), name))
+            slices.append(figure(grid.svg(looks, overlay=self._hatches[z]), name))
         m_d, m_h, m_w = self.steps.output.shape
         outputs = []
         for o, grid in enumerate(self._outputs):
             start = o * m_h * m_w
 
-            def look(i, j, start=start):
-                done = start + i * m_w + j
-                return "o" if done == index else ("d" if done < index else "e")
-
-            outputs.append(_figure(
-                grid.svg([[look(i, j) for j in range(m_w)] for i in range(m_h)],
+            outputs.append(figure(
+                grid.svg([[output_look(start + i * m_w + j, index) for j in range(m_w)]
+                          for i in range(m_h)],
                          lambda i, j, start=start: start + i * m_w + j <= index), f"Y[{o}]"))
         x, k, y = self._groups
         return (f'<div class="cbk-col"><div class="cbk-row">{x}{"".join(slices)}</div>'
@@ -224,7 +209,7 @@ class Corr3dRenderer(_NdRenderer):
                 f'{y}{"".join(outputs)}</div></div>')
 
 
-def nd_renderer(steps: NdSequence, *, cell: int = CELL, title: str = "") -> _NdRenderer:
+def corr_nd_renderer(steps: NdSequence, *, cell: int = CELL, title: str = "") -> CorrNdRenderer:
     """The renderer of a 1-D or a 3-D step sequence."""
     draw = Corr1dRenderer if steps.padded.dim() == 1 else Corr3dRenderer
     return draw(steps, cell=cell, title=title)
@@ -236,7 +221,7 @@ def _math(step: NdStep, groups: int) -> str:
     size, lines, sums = len(step.products) // groups, [], []
     for g in range(groups):
         part = slice(g * size, (g + 1) * size)
-        terms = " + ".join(_term(f"{_factor(x)}\u00d7{_factor(w)}", pad) for x, w, pad in
+        terms = " + ".join(term(f"{factor(x)}\u00d7{factor(w)}", pad) for x, w, pad in
                            zip(step.inputs[part], step.weights[part], step.in_padding[part],
                                strict=True))
         sums.append(sum(step.products[part]))
@@ -263,15 +248,4 @@ def _padding_words(pads) -> str:
 
 
 def _stride_words(stride) -> str:
-    if set(stride) == {1}:
-        return ""
-    return f"stride {stride[0] if len(set(stride)) == 1 else tuple(stride)}"
-
-
-def _positions(cells, before: int, n: int) -> str:
-    """Cells of a padded signal in words: input positions and padding cells."""
-    data = [str(c - before) for (c,) in cells if 0 <= c - before < n]
-    pads = len(cells) - len(data)
-    words = [f"input position{'s' * (len(data) > 1)} {', '.join(data)}"] if data else []
-    words += [f"{pads} padding cell{'s' * (pads > 1)}"] if pads else []
-    return " and ".join(words)
+    return "" if set(stride) == {1} else f"stride {int_or_tuple(stride)}"

@@ -9,6 +9,8 @@ import html
 
 import torch
 
+from .kit import OKABE_ITO, style
+
 INK = (17, 17, 17)  # the darkest shade: a full-ink pixel, or a map's largest value
 PAPER = (255, 255, 255)
 POSITIVE = (94, 60, 153)  # purple, as in show_images' PuOr map
@@ -81,9 +83,7 @@ def maps_frame(maps: list[tuple[str, torch.Tensor]], *, width: int = 40) -> str:
     return f'<div class="cbk cbk-maps">{MAPS_STYLE}{"".join(rows)}</div>'
 
 
-MAPS_STYLE = ("<style>.cbk-maps-row{display:flex;align-items:center;gap:10px;margin:4px 0}"
-              ".cbk .cbk-maps-row svg{margin:0}"
-              ".cbk-maps-name{width:150px;font-size:14px;text-align:right}</style>")
+MAPS_STYLE = style("digits")  # a row per layer: its name, then its maps
 
 
 def probability_bars(probabilities: torch.Tensor, *, note: str = "") -> str:
@@ -95,7 +95,7 @@ def probability_bars(probabilities: torch.Tensor, *, note: str = "") -> str:
              f'aria-label="probability of each class">']
     for k, p in enumerate(probs):
         y = k * row_h
-        colour = "#0072B2" if k == best else "#9ec9e2"
+        colour = OKABE_ITO["blue"] if k == best else "#9ec9e2"
         parts.append(f'<text x="10" y="{y + row_h / 2}">{k}</text>'
                      f'<rect x="24" y="{y + 3}" width="{max(1, round(p * bar_w))}" '
                      f'height="{row_h - 6}" style="fill:{colour};stroke:none"/>'

@@ -4,7 +4,7 @@ A frame shows the input channels side by side with the window on each, the kerne
 one row of `c_i` slices per output channel (the row at work marked in that channel's
 colour, the others plain), each row ending in the output map it fills, and the
 arithmetic as one line per input channel, then their total and the bias. Built on
-`render.FrameRenderer` (grids, captions, window, fit rule), so it reads, scales and
+the one-output frames (grids, captions, window, fit rule), so it reads, scales and
 follows the JupyterLab theme like every other frame. Nothing here knows of ipywidgets.
 """
 
@@ -12,48 +12,40 @@ from __future__ import annotations
 
 import html
 
-from .render import (
+from ..steps.window2d import Step, StepSequence
+from .conv2d import Conv2dRenderer
+from .kit import (
     CAPTION,
     CELL,
     FIT_RESERVE,
     MAX_CELLS,
     MIN_CELL,
-    FrameRenderer,
-    _conv_math,
-    _factor,
-    _figure,
-    _Grid,
+    OKABE_ITO,
+    Grid,
+    factor,
+    figure,
+    numbers,
+    style,
 )
-from .render import _numbers as numbers
-from .steps import Step, StepSequence
 
 # Okabe-Ito colours, one per output channel (cycled): the row of a kernel and its output map
 # share one, and a label says which channel it is, for readers who cannot tell colours apart.
-CHANNEL_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+CHANNEL_COLOURS = tuple(OKABE_ITO.values())
 ROW_GAP = 6  # px between the rows of output channels
-CH = 10.2  # px: the width of a character of the labels (17 px monospace)
+LABEL_CHAR_PX = 10.2  # the width of a character of the labels (17 px monospace)
 CHROME = 260  # px of a JupyterLab window's width beside an output (file browser closed)
-# A window that is narrow but tall (an 800 px wide one, not a zoomed lecture screen)
-# stacks the input channels in a column; each layout scales its grids by its own fit.
-NARROW = "(max-width:1000px) and (min-height:700px)"
-STYLE = f"""<style>
-.cbk-ch{{--cbk-fit:var(--cbk-fit-wide)}}
-.cbk-chin{{display:flex;gap:10px;min-width:0}}
-@media {NARROW}{{.cbk-ch{{--cbk-fit:var(--cbk-fit-narrow)}}.cbk-chin{{flex-direction:column}}}}
-.cbk-oc{{display:flex;flex-wrap:nowrap;align-items:center;gap:8px;min-width:0;padding:3px 8px;
- border:2px solid transparent;border-left:6px solid var(--cbk-oc);border-radius:4px}}
-.cbk-oc.now{{border-color:var(--cbk-oc);background:var(--cbk-oc-bg)}}
-.cbk-slices{{display:flex;gap:4px;min-width:0}}
-.cbk .ko rect{{fill:#fff;stroke:#aaa}}
-</style>"""
+# A window narrower than 1000 px but at least 700 px tall (not a zoomed lecture screen)
+# stacks the input channels in a column (css/conv2d_channels.css); each layout scales its
+# grids by its own fit.
+STYLE = style("conv2d_channels")
 
 
-class ChannelFrameRenderer(FrameRenderer):
+class ChannelsRenderer(Conv2dRenderer):
     """Draws the frames of a StepSequence whose kernel is `c_o x c_i x k_h x k_w`."""
 
     CHANNEL = "input channel"
 
-    def __init__(self, steps: StepSequence, **options):
+    def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         c_o, c_i, k_h, k_w = steps.kernel.shape
         drawn = steps.padded.numel() + c_o * (c_i * k_h * k_w + steps.output[0].numel())
         if drawn > MAX_CELLS:
@@ -63,13 +55,13 @@ class ChannelFrameRenderer(FrameRenderer):
                 "animate a crop such as X[:, :6, :6] or fewer channels such as K[:3]"
             )
         # monospace labels padded to one width, so that every row's grids line up
-        bias = [f"+ {_factor(b)} =" for b in steps.bias]
+        bias = [f"+ {factor(b)} =" for b in steps.bias]
         name, width = len(f"\u25b6 K[{c_o - 1}]"), max(map(len, bias))
         self._labels = [(f'<div class="cbk-sum" style="min-width:{name}ch">',
                          f'<div class="cbk-sum" style="min-width:{width}ch">{b}</div>')
                         for b in bias]
         self._label_chars = name + width + len(f"Y[{c_o - 1}]")
-        super().__init__(steps, **options)
+        super().__init__(steps, cell=cell, title=title)
 
     def _kernel_svgs(self, cell: int) -> list:
         """Per output channel, its slices drawn twice: marked (at work) and plain."""
@@ -78,15 +70,16 @@ class ChannelFrameRenderer(FrameRenderer):
         looks = {look: [[look] * k_w for _ in range(k_h)] for look in ("k", "ko")}
         return [{look: "".join(grid.svg(classes) for grid in grids)
                  for look, classes in looks.items()}
-                for grids in ([_Grid(numbers(s), cell=cell) for s in filt]
+                for grids in ([Grid(numbers(s), cell=cell) for s in filt]
                               for filt in self.steps.kernel)]
 
-    def _fit_css(self) -> str:
+    def fit_css(self) -> str:
         """Two fits, one per layout: input channels side by side, or in a column."""
         c_i = self.steps.kernel.shape[1]
-        # what does not scale beside the grids: JupyterLab's margins, the sign, gaps,
-        # borders, labels, in px
-        text = round(CHROME + 100 + CH * self._label_chars + 14 * (c_i - 1))
+        # px beside the grids that do not scale: JupyterLab's chrome, then about 100 for the
+        # operator sign, the gaps and the rows' borders, the labels' characters, and 14
+        # between two input channels
+        text = round(CHROME + 100 + LABEL_CHAR_PX * self._label_chars + 14 * (c_i - 1))
         one, out = self._inputs[0], self._outputs[0]
         rows = len(self._outputs) * (max(out.height, self._slice_height) + ROW_GAP) + CAPTION
         filters = c_i * (self._slice_width + 4) + out.width
@@ -95,11 +88,14 @@ class ChannelFrameRenderer(FrameRenderer):
                       text)
         return f"--cbk-fit-wide:{wide};--cbk-fit-narrow:{narrow}"
 
-    def _body(self, step: Step, inputs: list[str], outputs: list[str]) -> str:
+    def body(self, step: Step, index: int, arithmetic: str) -> str:
+        looks = self.window_looks(step)
+        inputs = [grid.svg(looks, overlay=self._hatch) for grid in self._inputs]
+        outputs = self.output_svgs(index)
         caps, now = self._captions, step.out_channel
         c_o, c_i, k_h, k_w = self.steps.kernel.shape
         symbol = "\u2217" if self.steps.flip else "\u22c6"
-        channels = "".join(_figure(svg, f"X[{c}]") for c, svg in enumerate(inputs))
+        channels = "".join(figure(svg, f"X[{c}]") for c, svg in enumerate(inputs))
         shape = caps["input"].removeprefix("input ")
         rows = []
         for o, (slices, out, (name_div, bias_div)) in enumerate(
@@ -123,15 +119,16 @@ class ChannelFrameRenderer(FrameRenderer):
                 f"<figcaption>X: {c_i} channel{'s' * (c_i > 1)}, {shape}</figcaption></figure>"
                 f'<div class="cbk-op">{symbol}</div><figure><div class="cbk-col">'
                 f'{"".join(rows)}</div><figcaption>{html.escape(kernel)}</figcaption></figure>'
-                f'</div>{self._shape}<div class="cbk-math">{_conv_math(step, self.CHANNEL)}'
+                f'</div>{self._shape}<div class="cbk-math">{arithmetic}'
                 "</div></div>")
 
-    def _label(self, step: Step) -> str:
-        """The base label (window, output cell, arithmetic), and which filter and bias made it."""
+    def describe(self, step: Step, arithmetic: str) -> str:
+        """Window, output cell, arithmetic, and which filter and bias made it."""
         o, c_i = step.out_channel, self.steps.kernel.shape[1]
-        return (f"{super()._label(step)}. Output channel {o} is made by kernel K[{o}] "
+        return (f"{super().describe(step, arithmetic)}. Output channel {o} is made by kernel "
+                f"K[{o}] "
                 f"({c_i} slice{'s' * (c_i > 1)}, one per input channel) and bias "
-                f"{_factor(step.bias)}.")
+                f"{factor(step.bias)}.")
 
 
 def _fit(height: int, width: int, text: int) -> str:

@@ -1,0 +1,75 @@
+"""Frames of a 2-D convolution with one output channel: each input channel with the
+window on it beside its kernel slice, the output filling up, and the arithmetic."""
+
+from __future__ import annotations
+
+from ..steps.code import int_or_tuple
+from ..steps.window2d import Step, StepSequence
+from .kit import CELL, Grid, factor, figure, fmt, numbers, term
+from .window2d import Window2dRenderer
+
+
+class Conv2dRenderer(Window2dRenderer):
+    """Draws the frames of a convolution's StepSequence."""
+
+    CHANNEL = "channel"  # what the arithmetic calls an input channel
+
+    def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
+        super().__init__(steps, cell=cell, title=title)
+        k_h, k_w = steps.window
+        dilation = f", dilation {int_or_tuple(steps.dilation)}" if steps.dilation != (1, 1) else ""
+        self._captions["kernel"] = f"kernel {k_h}\u00d7{k_w}{dilation}" + (
+            ", turned 180\u00b0" if steps.flip else "")
+        self._kernels = self._kernel_svgs(cell)
+        self.fit = self.fit_css()
+
+    def _kernel_svgs(self, cell: int) -> list:
+        """The kernel's grids: one per input channel."""
+        k_h, k_w = self.steps.window
+        return [Grid(numbers(k), cell=cell).svg([["k"] * k_w for _ in range(k_h)])
+                for k in self.steps.kernel]
+
+    def arithmetic(self, step: Step) -> str:
+        return conv_math(step, self.CHANNEL)
+
+    def body(self, step: Step, index: int, arithmetic: str) -> str:
+        looks = self.window_looks(step)
+        inputs = [grid.svg(looks, overlay=self._hatch) for grid in self._inputs]
+        caps = self._captions
+        out_fig = figure(self.output_svgs(index)[0], caps["output"])
+        many = len(inputs) > 1
+        symbol = "\u2217" if self.steps.flip else "\u22c6"  # convolution or cross-correlation
+        rows = []
+        for ch, (svg, kernel) in enumerate(zip(inputs, self._kernels, strict=True)):
+            label = f"channel {ch}: " if many else ""
+            row = (f'<div class="cbk-row">{figure(svg, label + caps["input"])}'
+                   f'<div class="cbk-op">{symbol}</div>{figure(kernel, caps["kernel"])}')
+            if many:
+                row += f'<div class="cbk-sum">= {fmt(step.partial_sums[ch])}</div>'
+            rows.append(row + "</div>")
+        return (f'<div class="cbk-row"><div class="cbk-col">{"".join(rows)}</div>'
+                f'<div class="cbk-op">=</div>{out_fig}</div>'
+                f'{self._shape}<div class="cbk-math">{arithmetic}</div>')
+
+
+def conv_math(step: Step, channel: str = "channel") -> str:
+    """The step's products and sums, one line per input channel (each named `channel` and
+    its number when there are several), then the total with the bias."""
+    lines = []
+    many = len(step.products) > 1
+    for ch, (xs, ws) in enumerate(zip(step.inputs, step.weights, strict=True)):
+        terms = " + ".join(term(f"{factor(x)}\u00d7{factor(w)}", pad)
+                           for x, w, pad in zip(xs, ws, step.in_padding, strict=True))
+        prefix = f"{channel} {ch}: " if many else ""
+        total = step.partial_sums[ch] if many else step.value - step.bias
+        lines.append(f"{prefix}{terms} = {fmt(total)}")
+    if many:
+        lines.append(" + ".join(fmt(s) for s in step.partial_sums)
+                     + (f" + {factor(step.bias)} (bias)" if step.bias else "")
+                     + f" = <b>{fmt(step.value)}</b>")
+    elif step.bias:
+        lines.append(f"{fmt(step.value - step.bias)} + {factor(step.bias)} (bias) "
+                     f"= <b>{fmt(step.value)}</b>")
+    else:
+        lines[-1] = lines[-1].rsplit(" = ", 1)[0] + f" = <b>{fmt(step.value)}</b>"
+    return "".join(f"<div>{line}</div>" for line in lines)

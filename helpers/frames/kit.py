@@ -1,0 +1,223 @@
+"""The drawing kit every frame is made with: numbers, SVG grids, figures, the fit rule
+and the book's styles.
+
+Nothing here knows of ipywidgets. A frame is plain text: cheap to make, crisp at
+any zoom (a projector, a phone), and searchable by tests. Colours follow the
+Okabe-Ito palette, which colour-blind readers can tell apart.
+
+The looks a grid cell can take (its CSS class, styled in `css/book.css`):
+
+    d   a data cell                     p   a padding cell
+    w   a data cell under the window    wp  a padding cell under the window
+    wn  under the window, not counted   wx  under the window, past the padding
+        (count_include_pad=False)           (ceil mode)
+    x   past the padding (ceil mode)    k   a kernel weight
+    ko  a kernel slice not at work      o   the output cell being written
+    e   an output cell not written yet  n   no cell (a kernel row without a tap)
+    z   a zero of a convolution matrix  m0-m8  kernel weight n (css/weights.css)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from importlib.resources import files
+
+CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
+# CSS px of a player that are not grids (JupyterLab's bars, the controls, title, captions,
+# arithmetic, output-size formula, PyTorch call): a frame's grids shrink so that the whole
+# player fits the window's height.
+FIT_RESERVE = 500
+CAPTION = 26  # px a caption line takes under a grid
+MATH_LINE = 30  # px a further line of arithmetic takes
+MIN_CELL = 14.1  # px: the smallest cell a frame shrinks to, still readable in a lecture room
+MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
+MINUS = "\u2212"
+# A grid's geometry, in px at full size: the column of row labels, the row of column
+# labels (their text's baseline at COL_LABEL_Y), and the margin where there are none.
+ROW_LABELS = 28
+COL_LABELS = 22
+COL_LABEL_Y = 11
+MARGIN = 2
+
+
+# The Okabe-Ito palette, which colour-blind readers can tell apart (the stylesheets in
+# css/ write the same colours out).
+OKABE_ITO = {"blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73",
+             "purple": "#CC79A7", "orange": "#E69F00", "sky": "#56B4E9"}
+
+
+def style(name: str) -> str:
+    """The stylesheet `css/<name>.css` as a `<style>` element."""
+    return f"<style>{files(__package__).joinpath('css', name + '.css').read_text()}</style>"
+
+
+# Text outside the grids follows the JupyterLab theme (--jp-* variables, with fallbacks for
+# a plain page); the grids draw on their own light cells, dark text, in every theme.
+STYLE = style("book")
+
+
+def fmt(v: float) -> str:
+    """A number as a reader wants it in a cell: 19, 0.33, −1, −∞."""
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "\u221e" if v > 0 else MINUS + "\u221e"
+    r = round(v, 2)
+    text = str(int(r)) if r == int(r) else f"{r:.2f}".rstrip("0")
+    return text.replace("-", MINUS)
+
+
+def factor(v: float) -> str:
+    """A number as a factor of a product: in brackets when it is negative."""
+    text = fmt(v)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+class Grid:
+    """An SVG grid of numbers; each frame picks every cell's class and whether its text shows."""
+
+    def __init__(self, texts, *, cell=CELL, row_labels=None, col_labels=None,
+                 label_width=ROW_LABELS):
+        self.shape = (len(texts), len(texts[0]))
+        left = label_width if row_labels else MARGIN
+        top, half = (COL_LABELS if col_labels else MARGIN), cell // 2
+        self._left, self._top, self._cell = left, top, cell
+        width, height = left + self.shape[1] * cell + MARGIN, top + self.shape[0] * cell + MARGIN
+        self.width, self.height = width, height
+        # drawn at `width` px times the frame's --cbk-fit (at most 1px), never wider than
+        # its container; the text alternative is the frame's aria-label
+        head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                f'style="width:calc(var(--cbk-fit,1px)*{width})" '
+                f'font-size="{font_size("", cell)}" aria-hidden="true">']
+        for r, label in enumerate(row_labels or ()):
+            head.append(f'<text class="lbl" x="{left // 2 - 1}" y="{top + r * cell + half}">'
+                        f"{label}</text>")
+        for c, label in enumerate(col_labels or ()):
+            head.append(f'<text class="lbl" x="{left + c * cell + half}" y="{COL_LABEL_Y}">'
+                        f"{label}</text>")
+        self._head = "".join(head)
+        self._rect = [[f'"><rect x="{left + c * cell}" y="{top + r * cell}" width="{cell}" '
+                       f'height="{cell}"/>' for c in range(self.shape[1])]
+                      for r in range(self.shape[0])]
+        self._text = [[svg_text(t, left + c * cell + half, top + r * cell + half, cell)
+                       for c, t in enumerate(row)] for r, row in enumerate(texts)]
+
+    def svg(self, classes, shown=None, overlay: str = "") -> str:
+        """`classes[r][c]` names each cell's look; `shown(r, c)` says whether its number shows;
+        `overlay` is drawn on top (see `outline`)."""
+        parts = [self._head]
+        for r, row in enumerate(classes):
+            for c, cls in enumerate(row):
+                text = self._text[r][c] if shown is None or shown(r, c) else ""
+                parts.append(f'<g class="{cls}{self._rect[r][c]}{text}</g>')
+        parts.append(overlay + "</svg>")
+        return "".join(parts)
+
+    def hatch(self, cells) -> str:
+        """Diagonal strokes over `cells` (one SVG path), e.g. to mark cells no window reads."""
+        n, q = self._cell, self._cell // 4
+        strokes = []
+        for r, c in cells:
+            x, y = self._left + c * n, self._top + r * n
+            strokes.append(f"M{x} {y + q}L{x + q} {y}M{x} {y + n - q}L{x + n - q} {y}"
+                           f"M{x + q} {y + n}L{x + n} {y + q}"
+                           f"M{x + n - q} {y + n}L{x + n} {y + n - q}")
+        return f'<path class="hatch" d="{"".join(strokes)}"/>' if strokes else ""
+
+    def outline(self, top_left, size, label: str = "", cls: str = "drop") -> str:
+        """An outline of class `cls` around `size` (rows, cols) cells from `top_left`,
+        with an optional label inside."""
+        (r, c), (h, w), cell = top_left, size, self._cell
+        x, y = self._left + c * cell, self._top + r * cell
+        box = (f'<rect class="{cls}" x="{x + 2}" y="{y + 2}" width="{w * cell - 4}" '
+               f'height="{h * cell - 4}"/>')
+        if not label:
+            return box
+        return (f'{box}<text class="{cls}-l" x="{x + w * cell / 2:g}" '
+                f'y="{y + h * cell - 10}">{label}</text>')
+
+
+def font_size(t: str, cell: int) -> int:
+    """Digits at 42 % of the cell, smaller for long numbers so that they fit."""
+    return round(min(0.42 * cell, 1.45 * cell / max(len(t), 1)))
+
+
+def svg_text(t: str, x: int, y: int, cell: int) -> str:
+    """The text `t` centred at (x, y) in a cell `cell` px wide, smaller if it is long."""
+    size = font_size(t, cell)
+    attr = "" if size == font_size("", cell) else f' font-size="{size}"'
+    return f'<text x="{x}" y="{y}"{attr}>{t}</text>'
+
+
+def figure(svg: str, caption: str) -> str:
+    """A grid with its caption under it."""
+    return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
+
+
+def code_line(code: str) -> str:
+    """The PyTorch call that computes what an animation shows, to copy into a cell."""
+    return (f'<div class="cbk"><div class="cbk-code">In PyTorch: '
+            f"<code>{html.escape(code)}</code></div></div>")
+
+
+def message_frame(text: str, *, title: str = "") -> str:
+    """What a widget shows in place of a frame when a setting is impossible."""
+    head = f'<div class="cbk-head">{html.escape(title)}</div>' if title else ""
+    return (f'<div class="cbk">{head}<div class="cbk-msg" role="status">{html.escape(text)}'
+            "</div></div>")
+
+
+
+
+def span(values: list[int]) -> str:
+    """Sorted indices in words: `3`, or `0 to 2`."""
+    return f"{fmt(values[0])} to {fmt(values[-1])}" if len(values) > 1 else fmt(values[0])
+
+
+def fit_style(height: int, reserve: int = FIT_RESERVE) -> str:
+    """CSS that scales a frame's grids (--cbk-fit, at most 1px per px) so that a frame
+    `height` px tall at full size and `reserve` px of the rest of its player fit the
+    window's height, down to cells of MIN_CELL px."""
+    return (f"--cbk-fit:clamp({MIN_CELL / CELL:.3f}px, calc((100vh - {reserve}px) / {height}), "
+            "1px)")
+
+
+def arrow(label: str, symbol: str = "\u2192") -> str:
+    """An arrow between two figures, with what it does written above it."""
+    return f'<div class="cbk-op"><div class="cbk-sum">{label}</div>{symbol}</div>'
+
+
+
+
+def axis_labels(size: int, before: int, n: int) -> list[str]:
+    """The numbers beside `size` rows (or columns) of a padded input: each input row's own
+    index, nothing beside the `before` rows of padding ahead of the `n` input rows, or after."""
+    return [str(i - before) if 0 <= i - before < n else "" for i in range(size)]
+
+
+def numbers(t) -> list[list[str]]:
+    """A 2-D tensor's values as a grid of texts."""
+    return [[fmt(v) for v in row] for row in t.tolist()]
+
+
+def labelled(t, cell: int = CELL) -> Grid:
+    """A grid of a 2-D tensor's values with its row and column numbers."""
+    h, w = t.shape
+    return Grid(numbers(t), cell=cell, row_labels=list(range(h)), col_labels=list(range(w)))
+
+
+def term(text: str, pad: bool) -> str:
+    """A term of the arithmetic, set apart when it comes from the padding."""
+    return f'<span class="pad">{text}</span>' if pad else text
+
+
+def plain(math_html: str) -> str:
+    """Arithmetic lines (`<div>` each) as one line of plain text, for a screen reader."""
+    return re.sub(r"<[^>]+>", "", math_html.replace("</div><div>", "; "))
+
+
+def output_look(done: int, index: int) -> str:
+    """The look of the output cell written at step `done`, in the frame of step `index`."""
+    return "o" if done == index else ("d" if done < index else "e")

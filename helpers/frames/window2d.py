@@ -1,0 +1,123 @@
+"""What the frames of a window sliding over a 2-D input share, convolution and pooling
+alike: the input grids with their padding and row and column numbers, the output grids
+filling up, the captions, the fit, and the frame in words."""
+
+from __future__ import annotations
+
+from ..steps.code import int_or_tuple
+from ..steps.window2d import Step, StepSequence
+from .base import FrameRenderer
+from .kit import (
+    CAPTION,
+    CELL,
+    MAX_CELLS,
+    Grid,
+    axis_labels,
+    fit_style,
+    fmt,
+    numbers,
+    output_look,
+    span,
+)
+from .notes import padding_text, shape_lines, uncovered_note
+
+
+class Window2dRenderer(FrameRenderer):
+    """The parts of a 2-D window's frames that are built once; a kind adds its own and
+    sets `self.fit` (see `fit_css`) when they are built."""
+
+    def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
+        super().__init__(steps, cell=cell, title=title)
+        c, height, width = steps.padded.shape
+        if c * height * width > MAX_CELLS:
+            raise ValueError(
+                f"the input is too large to animate: {c} x {height} x {width} cells with padding "
+                f"(at most {MAX_CELLS} are drawn); animate a crop such as X[:12, :12]"
+            )
+        (p_h, p_w), (n_h, n_w) = (steps.padding.top, steps.padding.left), steps.input_shape[-2:]
+        rows, cols = axis_labels(height, p_h, n_h), axis_labels(width, p_w, n_w)
+        # cells past the padding (ceil-mode pooling) are drawn empty
+        self._room = (height - steps.beyond[0], width - steps.beyond[1])
+        padded = steps.padded.tolist()
+        self._inputs = [Grid([[fmt(v) if not self._past(r, j) else "" for j, v in enumerate(row)]
+                              for r, row in enumerate(padded[ch])], cell=cell,
+                             row_labels=rows, col_labels=cols) for ch in range(c)]
+        mask = steps.pad_mask.tolist()
+        self._base = [["x" if self._past(r, j) else ("p" if m else "d") for j, m in enumerate(row)]
+                      for r, row in enumerate(mask)]
+        outputs = steps.output if steps.output.dim() == 3 else steps.output[None]
+        m_h, m_w = outputs.shape[1:]
+        self._outputs = [Grid(numbers(out), cell=cell, row_labels=list(range(m_h)),
+                              col_labels=list(range(m_w))) for out in outputs]
+        self._captions = self._make_captions()
+        self._hatch = self._inputs[0].hatch(steps.uncovered)
+        self._shape = shape_lines(steps) + uncovered_note(steps)
+
+    def fit_css(self) -> str:
+        """The CSS that scales the frame's grids (see `kit.fit_style`)."""
+        return fit_style(self._height())
+
+    def _height(self) -> int:
+        """Height in px of the grids' composition at full size, captions included: the
+        inputs (one per channel) stack in a column, 6 px apart, and so do the outputs."""
+        def column(grids):
+            return len(grids) * (grids[0].height + CAPTION) + (len(grids) - 1) * 6
+        return max(column(self._inputs), column(self._outputs))
+
+    def _make_captions(self) -> dict[str, str]:
+        s = self.steps
+        shape = "\u00d7".join(map(str, s.input_shape[-2:]))
+        pad = f", padding {padding_text(s.padding)}" if any(s.padding) else ""
+        if s.padding_mode != "zeros":
+            pad += f" ({s.padding_mode})"
+        m_h, m_w = s.output.shape[-2:]
+        caps = {"input": f"input {shape}{pad}", "output": f"output {m_h}\u00d7{m_w}"}
+        notes = [f"stride {int_or_tuple(s.stride)}"] if s.stride != (1, 1) else []
+        notes += ["ceil_mode"] if s.ceil_mode else []
+        if notes:
+            caps["output"] += f" ({', '.join(notes)})"
+        return caps
+
+    def _past(self, r: int, c: int) -> bool:
+        """Whether padded cell (r, c) lies past the padding (only in ceil-mode pooling)."""
+        return r >= self._room[0] or c >= self._room[1]
+
+    def _window_class(self, step: Step, n: int) -> str:
+        (r, c), pad = step.cells[n], step.in_padding[n]
+        if self._past(r, c):
+            return "wx"
+        if step.counted is not None and not step.counted[n]:
+            return "wn"
+        return "wp" if pad else "w"
+
+    def window_looks(self, step: Step) -> list[list[str]]:
+        """Every input cell's look, with the step's window on it."""
+        classes = [row[:] for row in self._base]
+        for n, (r, c) in enumerate(step.cells):
+            classes[r][c] = self._window_class(step, n)
+        return classes
+
+    def output_svgs(self, index: int) -> list[str]:
+        """The output grids (one per channel) filled up to step `index`, which is marked."""
+        m_h, m_w = self.steps.output.shape[-2:]
+        outputs = []
+        for ch, grid in enumerate(self._outputs):
+            first = ch * m_h * m_w  # the index of the channel's first step
+            outputs.append(grid.svg(
+                [[output_look(first + i * m_w + j, index) for j in range(m_w)]
+                 for i in range(m_h)],
+                lambda i, j, first=first: first + i * m_w + j <= index))
+        return outputs
+
+    def where(self, step: Step) -> str:
+        i, j = step.out_pos
+        channel = f"channel {step.out_channel}, " if len(self._outputs) > 1 else ""
+        return f"output [{channel}{i}, {j}]"
+
+    def describe(self, step: Step, arithmetic: str) -> str:
+        """Step, window, output cell, arithmetic."""
+        p_h, p_w = self.steps.padding.top, self.steps.padding.left
+        rows = sorted({r - p_h for r, _ in step.cells})
+        cols = sorted({c - p_w for _, c in step.cells})
+        return (f"the window covers input rows {span(rows)}, columns {span(cols)}; "
+                f"{self.where(step)}: {arithmetic}")
