@@ -26,9 +26,7 @@ def __e2e_describe():
     import json
     import ipywidgets
     from ipywidgets.widgets.widget import _instances
-    from helpers.drawing import DigitPad
-    from helpers.upload import PictureUpload
-    from helpers.widgets import FieldView, LiveView, Player, SpeedTest
+    from helpers.widgets import DigitPad, FieldView, LiveView, PictureUpload, Player, SpeedTest
 
     def control(name, widget):
         if isinstance(widget, ipywidgets.Dropdown):

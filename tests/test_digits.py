@@ -11,8 +11,8 @@ from torch import nn
 
 import helpers
 from helpers.digits import accuracy, feature_maps, layer_table, lenet, train
-from helpers.drawing import DigitPad, TrainingProgress
 from helpers.frames import digits as frame_digits
+from helpers.widgets import DigitPad, TrainingProgress
 
 
 @pytest.fixture(autouse=True, scope="module")

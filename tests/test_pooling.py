@@ -130,7 +130,7 @@ def test_a_view_reports_bad_settings_and_bugs_as_messages():
             raise KeyError("boom")
         return f"<p>{n}</p>"
 
-    view = helpers.LiveView(draw, {"n": helpers.widgets._control("n", range(0, 3))})
+    view = helpers.LiveView(draw, {"n": range(0, 3)})
     assert view.message == "" and "<p>0</p>" in view.view.value
     view.set(n=1)
     assert view.message == "n must not be 1" and 'class="cbk-msg"' in view.view.value

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 import helpers
-from helpers.upload import MAX_BYTES, PictureUpload, decode_picture, picture_html
+from helpers.widgets.upload import MAX_BYTES, PictureUpload, decode_picture, picture_html
 
 ROOT = Path(__file__).parent.parent
 

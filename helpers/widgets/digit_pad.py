@@ -15,9 +15,9 @@ import ipywidgets as widgets
 import torch
 from torch import nn
 
-from .digits import feature_maps, predict
-from .frames.digits import maps_frame, probability_bars, shade, training_line
-from .frames.kit import STYLE, fmt, message_frame
+from ..digits import feature_maps, predict
+from ..frames.digits import maps_frame, probability_bars, shade, training_line
+from ..frames.kit import STYLE, fmt, message_frame
 
 SIZE = 8  # the digits are 8 x 8 pixels
 INK = 16  # scikit-learn's digits hold 0 (paper) to 16 (full ink)

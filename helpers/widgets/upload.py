@@ -18,10 +18,10 @@ import torch
 from matplotlib import colormaps
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._args import as_tensor
-from .frames.kit import STYLE, message_frame
-from .ops import corr2d_multi_in_out
-from .widgets import NEEDS_KERNEL
+from .._args import as_tensor
+from ..frames.kit import STYLE, message_frame
+from ..ops import corr2d_multi_in_out
+from .base import NEEDS_KERNEL, guarded
 
 MAX_BYTES = 20_000_000  # a phone's photograph fits; a video or an archive does not
 MAX_PIXELS = 50_000_000  # a PNG of a few kilobytes can claim far more pixels than that
@@ -148,13 +148,11 @@ class PictureUpload(widgets.VBox):
         if not files:
             return
         file = files[0]
-        try:
-            self.load(file["content"], file["name"])
-        except Exception as error:  # a bug: say so in the widget, never a traceback
-            self.picture, self.message = None, f"Internal error, please report it: {error}"
+        _, error = guarded(self.load, file["content"], file["name"])
+        self.upload.value = ()  # the file's bytes are not kept, in the kernel or the page
+        if error:  # load() shows its own messages: this is a bug
+            self.picture, self.message = None, error
             self.view.value = message_frame(self.message, title="your picture")
-        finally:
-            self.upload.value = ()  # the file's bytes are not kept, in the kernel or the page
 
     def __repr__(self) -> str:
         return f"PictureUpload({', '.join(self.kernels)})"

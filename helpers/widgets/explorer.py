@@ -1,0 +1,53 @@
+"""Chapter 2's padding and stride explorer: every setting of a convolution's geometry,
+on an input whose cells show their own index."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import torch
+
+from ..ops import PADDING_MODES
+from ..steps import StepSequence, conv2d_steps
+from .player import Player
+
+PADDING_CHOICES = {"0": 0, "1": 1, "2": 2, "3": 3, "(1, 2)": (1, 2), "(0, 1, 0, 1)": (0, 1, 0, 1),
+                 "'same'": "same", "'valid'": "valid"}
+
+
+def padding_steps(*, input_rows: int, input_columns: int, kernel_rows: int, kernel_columns: int,
+                  padding="0", padding_mode: str = "zeros", stride_rows: int = 1,
+                  stride_columns: int = 1, dilation: int = 1) -> StepSequence:
+    """Steps of a `kernel_rows x kernel_columns` kernel of ones over the input
+    `torch.arange(rows * columns)` (so every cell shows its own index); `padding`
+    is a key of PADDING_CHOICES or any padding `corr2d` takes."""
+    X = torch.arange(float(input_rows * input_columns)).reshape(input_rows, input_columns)
+    K = torch.ones(kernel_rows, kernel_columns)
+    padding = PADDING_CHOICES.get(padding, padding) if isinstance(padding, str) else padding
+    return conv2d_steps(X, K, padding=padding, stride=(stride_rows, stride_columns),
+                        dilation=dilation, padding_mode=padding_mode)
+
+
+def padding_explorer(*, rows: int = 5, columns: int = 10, kernel: int = 3, stride: int = 2,
+                     title: str = "padding and stride explorer") -> Player:
+    """A Player with a control for input size, kernel size, padding (in each form
+    nn.Conv2d and F.pad take), padding mode, stride and dilation, per axis where
+    they differ. It starts on `rows x columns`, a `kernel`-square kernel and `stride`."""
+    narrow = {"layout": widgets.Layout(width="250px"), "style": {"description_width": "105px"}}
+
+    def slider(name, value, low, high):
+        return widgets.IntSlider(value=value, min=low, max=high, description=name,
+                                 continuous_update=False, **narrow)
+
+    controls = {
+        "input_rows": slider("input_rows", rows, 1, 10),
+        "input_columns": slider("input_columns", columns, 1, 10),
+        "kernel_rows": slider("kernel_rows", kernel, 1, 5),
+        "kernel_columns": slider("kernel_columns", kernel, 1, 5),
+        "padding": widgets.Dropdown(options=list(PADDING_CHOICES), description="padding", **narrow),
+        "padding_mode": widgets.Dropdown(options=list(PADDING_MODES), description="padding_mode",
+                                         **narrow),
+        "stride_rows": slider("stride_rows", stride, 1, 4),
+        "stride_columns": slider("stride_columns", stride, 1, 4),
+        "dilation": slider("dilation", 1, 1, 3),
+    }
+    return Player(padding_steps, controls, title=title)
