@@ -164,20 +164,21 @@ def _split(total: int) -> Pair:
     return total // 2, total - total // 2
 
 
-def as_biases(bias, count: int, *, owner: str) -> tuple[float, ...]:
+def as_biases(bias, count: int, *, forms: str, owner: str | None) -> tuple[float, ...]:
     """`bias` as `count` numbers, one per output channel, as F.conv2d takes it: None means
     zeros, one number serves every channel, and a 1-D bias has exactly `count` numbers.
-    `owner` says what has the channels, for the message (e.g. "K has 3 output channel(s)")."""
+    `forms` says in words what bias may be; `owner` what has the channels (e.g. "K has 3
+    output channel(s)"), or None when there is one output channel."""
     if bias is None:
         return (0.0,) * count
     if isinstance(bias, bool) or (isinstance(bias, torch.Tensor) and bias.dtype == torch.bool):
-        raise ValueError(f"bias must be a single number or {count} numbers, one per output "
-                         f"channel, got {bias!r}")
-    b = as_tensor(bias, "bias", ndim=(0, 1),
-                  layout=f"one number, or {count}: one per output channel")
+        raise ValueError(f"bias must be {forms}, got {bias!r}")
+    b = as_tensor(bias, "bias", ndim=(0, 1), layout=forms)
     if b.dim() == 0:
         return (float(bias),) * count
     if len(b) != count:
+        if owner is None:
+            raise ValueError(f"bias must be {forms}, got {bias!r}")
         raise ValueError(f"bias has {len(b)} numbers but {owner}: give one number per "
                          "output channel, or one for all")
     return tuple(map(float, bias.tolist() if isinstance(bias, torch.Tensor) else bias))

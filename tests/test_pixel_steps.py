@@ -128,7 +128,7 @@ BAD = [
     ("bias of one for four", lambda: helpers.conv1x1_steps(X, W, torch.ones(1)),
      r"bias has 1 numbers but W has 4 output channel\(s\)"),
     ("bias text", lambda: helpers.conv1x1_steps(X, W, "3"), "bias must be a tensor of numbers"),
-    ("bias bool", lambda: helpers.conv1x1_steps(X, W, True), "bias must be a single number or 4"),
+    ("bias bool", lambda: helpers.conv1x1_steps(X, W, True), "bias must be a number or 4"),
     ("empty X", lambda: helpers.conv1x1_steps(torch.ones(3, 0, 2), W), "X must not be empty"),
 ]
 

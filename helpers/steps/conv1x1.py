@@ -71,7 +71,8 @@ def conv1x1_steps(X, W, bias=0.0) -> PixelSequence:
     if c_i != X.shape[0]:
         raise ValueError(f"W has {c_i} input channel(s) (columns) but X has {X.shape[0]}: "
                          "W needs one column per channel of X")
-    biases = as_biases(bias, c_o, owner=f"W has {c_o} output channel(s) (rows)")
+    biases = as_biases(bias, c_o, forms=f"a number or {c_o} numbers, one per output channel",
+                       owner=f"W has {c_o} output channel(s) (rows)")
     float_bias = isinstance(bias, torch.Tensor) and bias.is_floating_point()
     w_is_4d = W.dim() == 4
     X, W, b = common_dtype(X.detach(), W.detach().reshape(c_o, c_i),

@@ -32,8 +32,11 @@ def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False,
                                                   "one k_h x k_w slice per channel of X")
     multi = K.dim() == 4
     c_o = K.shape[0] if multi else 1
-    biases = as_biases(bias, c_o, owner=f"K has {c_o} output channel(s) (K.shape[0])" if multi
-                       else "a 2-D or 3-D K makes one output channel")
+    if multi:
+        biases = as_biases(bias, c_o, forms=f"a single number or {c_o}, one per output channel",
+                           owner=f"K has {c_o} output channel(s) (K.shape[0])")
+    else:  # one output channel
+        biases = as_biases(bias, 1, forms="a single number", owner=None)
     if not isinstance(flip, bool):
         raise ValueError(f"flip must be True or False, got {flip!r}")
     inputs = X[None] if X.dim() == 2 else X

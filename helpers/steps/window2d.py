@@ -90,7 +90,7 @@ class StepSequence(StepRecords):
         if self.op == "avg pool" and not self.count_include_pad:
             options += ", count_include_pad=False"
         return (
-            f"{type(self).__name__}({self.op}, input {shape}, {what}{self.window[0]}x"
+            f"StepSequence({self.op}, input {shape}, {what}{self.window[0]}x"
             f"{self.window[1]}, padding {padding}{mode}, stride {self.stride}{options}, "
             f"{len(self)} steps)"
         )
