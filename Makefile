@@ -61,7 +61,7 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest
 
-# Every notebook in a real JupyterLab and Debian's Chromium (see README, "Browser test"),
+# Every notebook in a real JupyterLab and Debian's Chromium (see CONTRIBUTING.md, "Browser test"),
 # then every page of the static site with the network blocked.
 e2e: setup $(E2E_STAMP) html
 	$(BIN)/python e2e/check_book.py
@@ -73,14 +73,14 @@ e2e: setup $(E2E_STAMP) html
 html: setup
 	$(BIN)/python tools/build_site.py
 
-# How fast the frames, parameter changes and notebooks are (README, "Performance").
+# How fast the frames, parameter changes and notebooks are (CONTRIBUTING.md, "Performance").
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
-# Which stored outputs `make notebooks` would change (README, "Reviewing a notebook diff").
+# Which stored outputs `make notebooks` would change (CONTRIBUTING.md, "Reviewing a notebook diff").
 stale: setup
 	$(BIN)/python tools/freshness.py $(NOTEBOOKS)
 
