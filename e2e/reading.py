@@ -2,15 +2,15 @@
 and zooms, the dark theme's contrast, and the players driven from the keyboard.
 
 Browser zoom is a smaller CSS viewport: 1920x1080 at 150 % lays out as 1280x720 CSS
-pixels, which is how these checks set it. Used by `check_book.py` after a notebook ran.
+pixels, which is how these checks set it. Used in JupyterLab, after a notebook ran.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
+from browser import Failure, labelled, wait_for
 from playwright.sync_api import Locator, Page
 
 # (name for the screenshots, what a reader has, CSS viewport, file browser open,
@@ -172,25 +172,13 @@ def check_keyboard(page: Page, root: Locator, read_step) -> None:
         before = read_step()
         root.locator(f"button[title^='{button}']").focus()
         page.keyboard.press(key)
-        _wait(lambda b=before, c=change: read_step() == b + c,
-              f"{key} on the {button} button to change the step")
-    # the step slider, not a parameter slider above it (padding, stride, ...)
-    step_label = page.locator("label.widget-label", has_text=re.compile(r"^\s*step\s*$"))
-    handle = root.locator(".widget-hslider").filter(has=step_label).locator(".noUi-handle").first
-    handle.focus()
+        wait_for(lambda b=before, c=change: read_step() == b + c, 10,
+                 f"{key} on the {button} button to change the step")
+    labelled(root, ".widget-hslider", "step").locator(".noUi-handle").focus()
     for key, change in (("ArrowRight", 1), ("ArrowLeft", -1)):
         before = read_step()
         page.keyboard.press(key)
-        _wait(lambda b=before, c=change: read_step() == b + c,
-              f"{key} on the step slider to change the step")
+        wait_for(lambda b=before, c=change: read_step() == b + c, 10,
+                 f"{key} on the step slider to change the step")
     if read_step() != start:
-        raise TimeoutError(f"the keys left the player at step {read_step()}, not {start}")
-
-
-def _wait(condition, what: str, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"gave up after {seconds:.0f} s waiting for {what}")
+        raise Failure(f"the keys left the player at step {read_step()}, not {start}")

@@ -24,23 +24,14 @@ import sys
 from pathlib import Path
 
 import nbformat
-from check_book import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    RECORD_FRAMES,
-    Failure,
-    Report,
-    type_into_readout,
-    wait_for,
-)
-from playwright.sync_api import Page, sync_playwright
+from browser import READ_FRAME, Failure, Report, chromium, play_and_record, wait_for
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import build_slides  # noqa: E402
 
 SCREEN = {"width": 1920, "height": 1080}  # a 1080p projector
-PLAY_INTERVAL_MS = 100
 MIN_CELL_PX = 48  # a grid cell's height on the screen: readable from the back of a room
 MIN_TEXT_PX = 26  # the height of a line of the frame's arithmetic on the screen
 FRAME = re.compile(r'data-step="(\d+)" data-value="([^"]*)" data-out="([^"]*)"')
@@ -112,14 +103,15 @@ def check_widgets(deck: Deck) -> int:
     return views
 
 
-def frame_of(root) -> dict:
+def as_stored(frame: dict) -> dict | None:
+    """A frame's step, value and output cell, as `stored_players` gives them (None for a
+    message instead of a frame)."""
+    return None if frame["step"] is None else {k: frame[k] for k in ("step", "value", "out")}
+
+
+def frame_of(root) -> dict | None:
     """The frame a Player shows: its step, value and output cell."""
-    return root.evaluate("""root => {
-      const frame = Array.from(root.querySelectorAll('.cbk[data-step]'))
-        .find(e => e.offsetParent !== null);
-      return frame ? {step: +frame.dataset.step, value: frame.dataset.value,
-                      out: frame.dataset.out} : null;
-    }""")
+    return as_stored(root.evaluate(READ_FRAME))
 
 
 def check_readable(root, where: str) -> None:
@@ -178,14 +170,10 @@ def check_player(deck: Deck, n: int, stored: list[dict], shots: Path) -> str:
         wait_for(lambda: deck.indices() != (h, v), 10, f"the slide before {where}'s first step")
         deck.go(h, v)
     if count > 1:
-        bar = root.locator(".widget-play").locator("xpath=..")  # Play, steps, step, speed
-        type_into_readout(bar.locator(".widget-hslider").nth(1), PLAY_INTERVAL_MS)
-        root.evaluate(RECORD_FRAMES)
-        root.locator(".widget-play button").first.click()
-        wait_for(lambda: root.evaluate("r => r.__e2eFrames.at(-1).step") == last,
-                 10 + count * 3 * PLAY_INTERVAL_MS / 1000, f"{where}'s Play to reach the end")
-        played = [{k: f[k] for k in ("step", "value", "out")}
-                  for f in root.evaluate("r => r.__e2eFrames")]
+        try:
+            played = [as_stored(f) for f in play_and_record(root, count)]
+        except Failure as failure:
+            raise Failure(f"{where}: {failure}") from None
         if played != stored:
             raise Failure(f"{where}: Play showed {played}, the notebook stores {stored}")
     return f"{count} steps"
@@ -216,9 +204,9 @@ def check_deck(browser, path: Path, notebook: Path, shots: Path, report: Report)
         views = check_widgets(deck)
         page.screenshot(path=str(shots / f"{notebook.stem}-title.png"))
         stored = stored_players(nbformat.read(notebook, as_version=4))
-        shown = page.locator(".widget-play").count()
-        if shown != len(stored):
-            raise Failure(f"the deck shows {shown} Players, the notebook's cut {len(stored)}")
+        on_deck = page.locator(".widget-play").count()
+        if on_deck != len(stored):
+            raise Failure(f"the deck shows {on_deck} Players, the notebook's cut {len(stored)}")
         played = [check_player(deck, n, frames, shots) for n, frames in enumerate(stored, 1)]
         print(f"ok {name}: {views} widgets, Players: {', '.join(played) or 'none'}", flush=True)
     except Failure as failure:
@@ -244,13 +232,9 @@ def main(argv=None) -> int:
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     report = Report()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            for deck, notebook in zip(decks, notebooks, strict=True):
-                check_deck(browser, deck, notebook, shots, report)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for deck, notebook in zip(decks, notebooks, strict=True):
+            check_deck(browser, deck, notebook, shots, report)
     return report.exit_status(f"all {len(decks)} deck(s) passed offline; screenshots in "
                               f"{shots.relative_to(ROOT)}")
 

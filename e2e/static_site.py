@@ -22,35 +22,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from check_book import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    PLAY_INTERVAL_MS,
+from browser import (
+    FRAME_FIELDS,
     READ_FRAME,
-    RECORD_FRAMES,
     WIDGET_MIME,
     Failure,
     Report,
-    type_into_readout,
+    chromium,
+    labelled,
+    play_and_record,
     wait_for,
 )
 from frame_math import MathError, check_frame_math, shown_value
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Locator, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 LINKS = {"LinkModel", "DirectionalLinkModel"}
 # A stored frame's HTML read the way READ_FRAME reads the one on screen.
-READ_STORED = """html => {
+READ_STORED = "html => {\n  const fields = " + FRAME_FIELDS + """;
   const box = document.createElement('div');
   box.innerHTML = html;
   const frame = box.querySelector('.cbk[data-step]');
-  if (!frame) return {step: null, message: box.textContent};
-  return {step: +frame.dataset.step, value: frame.dataset.value, out: frame.dataset.out,
-          math: Array.from(frame.querySelectorAll('.cbk-math > div')).map(d => d.textContent),
-          message: null};
+  return frame ? fields(frame) : {step: null, message: box.textContent};
 }"""
 # Widget views html-manager rendered, and those it left empty (the page then shows nothing).
 RENDERED = """() => Array.from(document.querySelectorAll(
@@ -112,10 +108,6 @@ class StaticPlayer:
     def frame(self) -> dict:
         return self.root.evaluate(READ_FRAME)
 
-    def control(self, label: str) -> Locator:
-        return self.root.locator(".widget-hslider").filter(
-            has=self.page.locator("label.widget-label", has_text=label)).first
-
     def check_frame(self, frame: dict) -> None:
         """The frame shown is the stored frame of its step, and its arithmetic adds up."""
         step = frame["step"]
@@ -136,28 +128,15 @@ class StaticPlayer:
         self.wait_for_step(0, 10, "the first stored frame")
         if count < 2:
             return "1 frame"
-        type_into_readout(self.control("ms per step"), PLAY_INTERVAL_MS)
-        self.root.evaluate(RECORD_FRAMES)
-        self.root.locator(".widget-play button").first.click()  # Play
-        wait_for(lambda: self.root.evaluate("r => r.__e2eFrames.at(-1).step") == count - 1,
-                 10 + count * 3 * PLAY_INTERVAL_MS / 1000, "Play to reach the last step")
-        # Play pauses one tick after the last step: a key pressed before that is undone
-        wait_for(lambda: self.root.locator(".widget-play .fa-pause").count() == 0, 10,
-                 "Play to stop after the last step")
-        frames = self.root.evaluate("root => root.__e2eFrames")
-        self.root.evaluate("root => root.__e2eObserver.disconnect()")
-        order = [f["step"] for f in frames]
-        if order != list(range(count)):
-            raise Failure(f"Play showed the steps {order}, not 0 to {count - 1} in order")
-        for frame in frames:
+        for frame in play_and_record(self.root, count):
             self.check_frame(frame)
-        handle = self.control("step").locator(".noUi-handle")
-        handle.focus()
+        step_slider = labelled(self.root, ".widget-hslider", "step")
+        step_slider.locator(".noUi-handle").focus()
         self.page.keyboard.press("ArrowLeft")
         self.wait_for_step(count - 2, 10, "ArrowLeft on the step slider")
         self.page.keyboard.press("ArrowRight")
         self.wait_for_step(count - 1, 10, "ArrowRight on the step slider")
-        self.control("step").locator(".noUi-target").click()  # the middle of the track
+        step_slider.locator(".noUi-target").click()  # the middle of the track
         wait_for(lambda: 0 < (self.frame()["step"] or 0) < count - 1, 10,
                  "the frame to follow a click on the middle of the step slider")
         self.check_frame(self.frame())
@@ -240,16 +219,12 @@ def main(argv=None) -> int:
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     report = Report()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            for page_file in pages:
-                before = len(report.failures)
-                played = check_page(browser, args.site, page_file, args.out, report)
-                status = "ok" if len(report.failures) == before else "FAILED"
-                print(f"{page_file.name}: {status}, {played} players played", flush=True)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for page_file in pages:
+            before = len(report.failures)
+            played = check_page(browser, args.site, page_file, args.out, report)
+            status = "ok" if len(report.failures) == before else "FAILED"
+            print(f"{page_file.name}: {status}, {played} players played", flush=True)
     return report.exit_status(f"all {len(pages)} pages of {args.site} passed with the "
                               "network blocked")
 
