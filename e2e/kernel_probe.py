@@ -1,7 +1,7 @@
 """Ask a notebook's running kernel what the book's widgets hold.
 
 The browser shows what the widgets drew; the kernel holds the step model they
-drew it from. `KernelProbe` runs `DESCRIBE` in the notebook's own kernel (a
+drew it from. `KernelProbe` runs `in_kernel.py` in the notebook's own kernel (a
 second client on the same kernel, as a console attached to a notebook is) and
 returns, for every live Player, FieldView, SpeedTest, LiveView, DigitPad and
 PictureUpload, its kind, its repr, its controls and, for a Player, the value and
@@ -16,60 +16,12 @@ test can find it on the page.
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 from pathlib import Path
 
+import in_kernel
 from jupyter_client import BlockingKernelClient
-
-DESCRIBE = r'''
-def __e2e_describe():
-    import json
-    import ipywidgets
-    from ipywidgets.widgets.widget import _instances
-    from helpers.widgets import DigitPad, FieldView, LiveView, PictureUpload, Player, SpeedTest
-
-    def control(name, widget):
-        if isinstance(widget, ipywidgets.Dropdown):
-            return {"name": name, "kind": "dropdown", "value": widget.label,
-                    "options": list(widget._options_labels)}
-        return {"name": name, "kind": "slider", "value": widget.value,
-                "min": widget.min, "max": widget.max, "step": widget.step}
-
-    found = {}
-    for widget in list(_instances.values()):
-        if not isinstance(widget, (Player, FieldView, SpeedTest, LiveView, DigitPad,
-                                   PictureUpload)) \
-                or widget.comm is None:
-            continue
-        tag = f"e2e-{widget.model_id}"
-        if tag not in widget._dom_classes:
-            widget.add_class(tag)
-        info = {"kind": type(widget).__name__, "repr": repr(widget)}
-        if isinstance(widget, Player):
-            info["controls"] = [control(n, c) for n, c in widget.controls.items()]
-            info["message"] = widget.message
-            info["steps"] = None if widget.steps is None else [
-                {"value": [float(v) for v in s.value] if isinstance(s.value, tuple)
-                 else float(s.value), "out": list(s.out_pos)} for s in widget.steps]
-            info["step"] = widget.step
-        elif isinstance(widget, FieldView):
-            info["controls"] = [control(n, c) for n, c in
-                                (("layers", widget.depth), ("row", widget.row),
-                                 ("column", widget.col))]
-        elif isinstance(widget, LiveView):
-            info["controls"] = [control(n, c) for n, c in widget.controls.items()]
-            info["message"], info["key"] = widget.message, widget.key
-        elif isinstance(widget, DigitPad):
-            info["prediction"] = widget.prediction
-            info["message"] = widget.message
-            info["image"] = widget.image.tolist()
-        elif isinstance(widget, PictureUpload):
-            info["name"], info["message"] = widget.name, widget.message
-            info["shape"] = None if widget.picture is None else list(widget.picture.shape)
-            info["files_kept"] = len(widget.upload.value)
-        found[tag] = info
-    return json.dumps(found)
-'''
 
 
 class KernelProbe:
@@ -81,7 +33,7 @@ class KernelProbe:
         self.client.load_connection_file()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=timeout)
-        self._run(DESCRIBE)
+        self._run(inspect.getsource(in_kernel))
 
     def _run(self, code: str, **expressions: str) -> dict:
         reply = self.client.execute_interactive(code, silent=True, store_history=False,
