@@ -30,6 +30,11 @@ def control(name: str, spec) -> widgets.ValueWidget:
                      f"got {spec!r}")
 
 
+def wrapping_row(children) -> widgets.HBox:
+    """Widgets side by side, wrapping onto more lines in a narrow window."""
+    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+
+
 def internal_error(error: Exception) -> str:
     """The message a widget shows for a bug."""
     return f"Internal error, please report it: {type(error).__name__}: {error}"

@@ -24,7 +24,7 @@ from ..steps import (
     corr3d_steps,
     pool2d_steps,
 )
-from .base import NEEDS_KERNEL, Controlled, control, guarded
+from .base import NEEDS_KERNEL, Controlled, control, guarded, wrapping_row
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
 
@@ -32,9 +32,9 @@ MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
 class Player(Controlled, widgets.VBox):
     """Play, pause, step, scrub and change the speed of a sliding-window animation.
 
-    `build(**values)` returns the StepSequence for the current values of
-    `controls` (a mapping of name to value widget). A setting that `build`
-    refuses with ValueError shows its message in place of the frame.
+    `build(**values)` returns the step sequence (of any kind `frames.renderer_for` draws)
+    for the current values of `controls` (a mapping of name to value widget). A setting
+    that `build` refuses with ValueError shows its message in place of the frame.
     """
 
     def __init__(self, build: Callable[..., StepSequence], controls: Mapping | None = None, *,
@@ -71,12 +71,10 @@ class Player(Controlled, widgets.VBox):
         self.forward.on_click(lambda _: self.next())
         for widget in self.controls.values():
             widget.observe(self._rebuild, "value")
-        bar = widgets.HBox([self.play, self.back, self.forward, self.slider, self.speed],
-                           layout=widgets.Layout(flex_flow="row wrap"))
+        bar = wrapping_row([self.play, self.back, self.forward, self.slider, self.speed])
         rows = [widgets.HTML(STYLE)]
         if self.controls:
-            rows.append(widgets.HBox(list(self.controls.values()),
-                                     layout=widgets.Layout(flex_flow="row wrap")))
+            rows.append(wrapping_row(self.controls.values()))
         super().__init__(rows + [self.frame_area, self.code_line, bar])
         self._rebuild()
 

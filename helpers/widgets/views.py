@@ -15,7 +15,7 @@ from ..frames.pictures import field_frame, gradient_frame, shift_frame, speed_ta
 from ..ops import pool_output_shape
 from ..pooling import pool_gradient, pool_shift
 from ..timing import median_ms
-from .base import NEEDS_KERNEL, Controlled, control, guarded
+from .base import NEEDS_KERNEL, Controlled, control, guarded, wrapping_row
 
 
 class FieldView(widgets.VBox):
@@ -31,9 +31,7 @@ class FieldView(widgets.VBox):
         self.view = widgets.HTML()
         for widget in (self.depth, self.row, self.col):
             widget.observe(self._redraw, "value")
-        super().__init__([widgets.HTML(STYLE),
-                          widgets.HBox([self.depth, self.row, self.col],
-                                       layout=widgets.Layout(flex_flow="row wrap")),
+        super().__init__([widgets.HTML(STYLE), wrapping_row([self.depth, self.row, self.col]),
                           self.view])
         self._redraw()
 
@@ -98,9 +96,7 @@ class LiveView(Controlled, widgets.VBox):
         self.view = widgets.HTML()
         for widget in self.controls.values():
             widget.observe(self._redraw, "value")
-        super().__init__([widgets.HTML(STYLE),
-                          widgets.HBox(list(self.controls.values()),
-                                       layout=widgets.Layout(flex_flow="row wrap")),
+        super().__init__([widgets.HTML(STYLE), wrapping_row(self.controls.values()),
                           self.view])
         self._redraw()
 
