@@ -1,22 +1,18 @@
 """The steps, frames and players of corr1d and corr3d."""
 
 import re
-import sys
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
+from frame_math import check_frame_math, shown_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import helpers
 from helpers import frames
 from helpers.frames.corr_nd import MAX_COLUMNS, corr_nd_renderer
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "e2e"))
-from frame_math import check_frame_math, shown_value  # noqa: E402
 
 SIGNAL = torch.arange(1.0, 8.0)
 EDGE = torch.tensor([1.0, 0.0, -1.0])

@@ -6,26 +6,24 @@ time for its text comparison); the others check the tools on small notebooks.
 
 import base64
 import io
-import sys
 from pathlib import Path
 
+import freshness
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
-from PIL import Image
-
-ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import freshness  # noqa: E402
-from execute_notebooks import (  # noqa: E402
+from execute_notebooks import (
     WIDGET_STATE,
     WIDGET_VIEW,
     keep_stored_images,
     model_id,
     normalise,
 )
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from PIL import Image
 
 from helpers.widgets import NEEDS_KERNEL  # noqa: E402
+
+ROOT = Path(__file__).parent.parent
 
 NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb"))
 SHOWN_AT_ONCE = 20

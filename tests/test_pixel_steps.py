@@ -5,6 +5,7 @@ import re
 import pytest
 import torch
 import torch.nn.functional as F
+from frame_math import MathError, check_frame_math, shown_value
 from torch import nn
 
 import helpers
@@ -167,12 +168,6 @@ def test_player_draws_live_above_the_frame_cap():
 
 
 def test_every_pixel_frame_passes_the_browser_check():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "e2e"))
-    from frame_math import MathError, check_frame_math, shown_value
-
     g = torch.Generator().manual_seed(2)
     for steps in (helpers.conv1x1_steps(X, W, 3),
                   helpers.conv1x1_steps(torch.randn(3, 2, 3, generator=g) / 3,

@@ -6,19 +6,17 @@ import re
 import shlex
 import socket
 import subprocess
-import sys
 import threading
 import time
 import tomllib
 from pathlib import Path
 
+import execute_notebooks
+import install
 import nbformat
 import yaml
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import execute_notebooks  # noqa: E402
-import install  # noqa: E402
 
 CONDA_NAMES = {"torch": "pytorch"}
 

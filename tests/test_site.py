@@ -2,16 +2,14 @@
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
+import build_site
 import nbformat
 import pytest
+import vendor_js
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import build_site  # noqa: E402
-import vendor_js  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # What a page loads: a script, picture or frame's src, a stylesheet's href (not data: URLs).

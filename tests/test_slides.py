@@ -7,16 +7,14 @@ handout` drops.
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from build_handout import handout, is_solution
+from build_slides import WIDGET_STATE, lecture_copy
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from build_handout import handout, is_solution  # noqa: E402
-from build_slides import WIDGET_STATE, lecture_copy  # noqa: E402
 
 NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb"))
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from frame_math import MathError, check_frame_math
 
 import helpers
 from helpers import frames
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "e2e"))
-from frame_math import MathError, check_frame_math  # noqa: E402
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)

@@ -3,15 +3,13 @@
 import base64
 import hashlib
 import io
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+import vendor_js
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import vendor_js  # noqa: E402
 
 
 def tarball(files: dict[str, bytes]) -> bytes:
