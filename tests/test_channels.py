@@ -8,12 +8,11 @@ import torch
 import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from kinds import K2, X3
 from torch import nn
 
 import helpers
 
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 X = torch.stack([X3, X3 + 1])  # the worked example: 2 input channels
 K = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])  # K, K + 1, K + 2
 MODES = ("zeros", "reflect", "replicate", "circular")

@@ -4,21 +4,15 @@ import re
 
 import pytest
 import torch
+from kinds import K2, X3, math_lines
 
 import helpers
 from helpers.frames.conv2d_channels import ChannelsRenderer
 from helpers.frames.kit import fmt
 
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 X = torch.stack([X3, X3 + 1])
 K = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])
 BIAS = [0.5, -1.0, 2.0]
-
-
-def math_lines(frame: str) -> list[str]:
-    block = re.search(r'<div class="cbk-math">(.*?)</div></div>$', frame).group(1)
-    return re.sub(r"<[^>]+>", "", block.replace("</div><div>", "|")).split("|")
 
 
 def rows(frame: str) -> dict[int, str]:

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from frame_math import check_frame_math, shown_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kinds import math_lines
 
 import helpers
 from helpers import frames
@@ -88,9 +89,7 @@ def check_frame(frame: str, step) -> None:
     assert shown_value(re.search(r'data-value="([^"]+)"', frame).group(1)) == step.value
     assert re.search(r'data-out="([^"]+)"', frame).group(1) == ",".join(map(str, step.out_pos))
     assert re.search(r'role="img" aria-label="[^"]+window covers input', frame)
-    block = re.search(r'<div class="cbk-math">(.*)</div></div>$', frame).group(1)
-    lines = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<div>(.*?)</div>", block)]
-    check_frame_math(lines, step.value)
+    check_frame_math(math_lines(frame), step.value)
 
 
 def test_1d_frame_slides_the_kernel_under_the_window():

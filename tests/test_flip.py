@@ -8,12 +8,10 @@ import torch
 import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from kinds import K2, X3, math_lines
 
 import helpers
 from helpers import frames
-
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 
 
 def convolve2d(X, K, padding=(0, 0), stride=(1, 1), dilation=(1, 1)):
@@ -46,9 +44,7 @@ def test_worked_example_flips_kernel_and_reads_window_backwards():
 def test_flip_frame_draws_turned_kernel_and_flipped_products():
     frame = frames.renderer(helpers.conv2d_steps(X3, K2, flip=True))(0)
     assert "kernel 2\u00d72, turned 180\u00b0" in frame and "\u2217" in frame
-    math = re.sub(r"<[^>]+>", "", re.search(r'class="cbk-math">(.*?)</div></div>$',
-                                            frame).group(1))
-    assert math == "4\u00d70 + 3\u00d71 + 1\u00d72 + 0\u00d73 = 5"
+    assert math_lines(frame) == ["4\u00d70 + 3\u00d71 + 1\u00d72 + 0\u00d73 = 5"]
     kernel_svg = frame.split("\u2217")[1]
     assert [t for t in re.findall(r">(\d+)</text>", kernel_svg)[:4]] == ["3", "2", "1", "0"]
     plain = frames.renderer(helpers.conv2d_steps(X3, K2))(0)

@@ -7,11 +7,9 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
+from kinds import K2, X3
 
 import helpers
-
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 
 
 def test_worked_example():

@@ -5,12 +5,11 @@ import torch
 import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from kinds import K2, X3
 from torch import nn
 
 import helpers
 
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 X4 = torch.arange(16.0).reshape(4, 4)
 
 

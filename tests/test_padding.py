@@ -8,13 +8,12 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
+from kinds import K2, X3
 from torch import nn
 
 import helpers
 from helpers import frames
 
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 MODES = ("zeros", "reflect", "replicate", "circular")
 
 

@@ -6,6 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from frame_math import MathError, check_frame_math, shown_value
+from kinds import math_lines
 from torch import nn
 
 import helpers
@@ -74,9 +75,7 @@ def test_code_reproduces_the_output(W_, bias, code):
 def test_frame_writes_out_w_v_plus_b():
     frames = Conv1x1Renderer(helpers.conv1x1_steps(X, W, 3)).frames()
     first = frames[0]
-    math = re.search(r'<div class="cbk-math">(.*?)</div></div>$', first).group(1)
-    lines = re.sub(r"<[^>]+>", "", math.replace("</div><div>", "|")).split("|")
-    assert lines == [
+    assert math_lines(first) == [
         "output channel 0: 0\u00d70 + 1\u00d74 + 2\u00d78 + 3 (bias) = 23",
         "output channel 1: 3\u00d70 + 4\u00d74 + 5\u00d78 + 3 (bias) = 59",
         "output channel 2: 6\u00d70 + 7\u00d74 + 8\u00d78 + 3 (bias) = 95",
@@ -175,8 +174,7 @@ def test_every_pixel_frame_passes_the_browser_check():
         renderer = Conv1x1Renderer(steps)
         for step in steps:
             frame = renderer(step.index)
-            block = re.search(r'<div class="cbk-math">(.*)</div></div>$', frame).group(1)
-            lines = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<div>(.*?)</div>", block)]
+            lines = math_lines(frame)
             check_frame_math(lines, list(step.value))
             value = re.search(r'data-value="([^"]+)"', frame).group(1)
             assert shown_value(value) == list(step.value)

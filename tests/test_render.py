@@ -3,18 +3,11 @@
 import re
 
 import torch
+from kinds import K2, X3, math_lines
 
 import helpers
 from helpers import frames
 from helpers.frames import kit, pictures
-
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
-
-
-def math_line(frame: str) -> str:
-    block = re.search(r'<div class="cbk-math">(.*?)</div></div>$', frame).group(1)
-    return re.sub(r"<[^>]+>", "", block.replace("</div><div>", " | "))
 
 
 def test_fmt():
@@ -24,12 +17,12 @@ def test_fmt():
 
 def test_worked_example_frames_write_out_the_sums():
     drawn = frames.renderer(helpers.conv2d_steps(X3, K2)).frames()
-    lines = [math_line(f) for f in drawn]
+    lines = [math_lines(f) for f in drawn]
     assert lines == [
-        "0\u00d70 + 1\u00d71 + 3\u00d72 + 4\u00d73 = 19",
-        "1\u00d70 + 2\u00d71 + 4\u00d72 + 5\u00d73 = 25",
-        "3\u00d70 + 4\u00d71 + 6\u00d72 + 7\u00d73 = 37",
-        "4\u00d70 + 5\u00d71 + 7\u00d72 + 8\u00d73 = 43",
+        ["0\u00d70 + 1\u00d71 + 3\u00d72 + 4\u00d73 = 19"],
+        ["1\u00d70 + 2\u00d71 + 4\u00d72 + 5\u00d73 = 25"],
+        ["3\u00d70 + 4\u00d71 + 6\u00d72 + 7\u00d73 = 37"],
+        ["4\u00d70 + 5\u00d71 + 7\u00d72 + 8\u00d73 = 43"],
     ]
     assert 'data-step="2" data-value="37.0"' in drawn[2]
     assert "step 3 of 4 \u00b7 output [1, 0]" in drawn[2]
@@ -54,21 +47,23 @@ def test_output_fills_in_as_steps_go():
 
 def test_multi_channel_and_bias_arithmetic():
     steps = helpers.conv2d_steps(torch.stack([X3, X3 + 1]), torch.stack([K2, K2 + 1]), bias=0.5)
-    line = math_line(frames.renderer(steps)(0))
-    assert line.endswith("19 + 37 + 0.5 (bias) = 56.5")
-    assert line.startswith("channel 0: 0\u00d70 + 1\u00d71")
-    single = math_line(frames.renderer(helpers.conv2d_steps(X3, -K2, bias=-1))(0))
-    assert single == ("0\u00d70 + 1\u00d7(\u22121) + 3\u00d7(\u22122) + 4\u00d7(\u22123) = \u221219"
-                      " | \u221219 + (\u22121) (bias) = \u221220")
+    lines = math_lines(frames.renderer(steps)(0))
+    assert lines[-1] == "19 + 37 + 0.5 (bias) = 56.5"
+    assert lines[0].startswith("channel 0: 0\u00d70 + 1\u00d71")
+    single = math_lines(frames.renderer(helpers.conv2d_steps(X3, -K2, bias=-1))(0))
+    assert single == [
+        "0\u00d70 + 1\u00d7(\u22121) + 3\u00d7(\u22122) + 4\u00d7(\u22123) = \u221219",
+        "\u221219 + (\u22121) (bias) = \u221220"]
 
 
 def test_pooling_arithmetic():
     X4 = torch.arange(16.0).reshape(4, 4)
-    max_line = math_line(frames.renderer(helpers.pool2d_steps(X4, 3, padding=1, stride=2))(0))
+    max_lines = math_lines(frames.renderer(helpers.pool2d_steps(X4, 3, padding=1,
+                                                                     stride=2))(0))
     inf = "\u2212\u221e"
-    assert max_line == f"max({inf}, {inf}, {inf}, {inf}, 0, 1, {inf}, 4, 5) = 5"
+    assert max_lines == [f"max({inf}, {inf}, {inf}, {inf}, 0, 1, {inf}, 4, 5) = 5"]
     avg = frames.renderer(helpers.pool2d_steps(X3, 2, mode="avg"))
-    assert math_line(avg(3)) == "(4 + 5 + 7 + 8) / 4 = 6"
+    assert math_lines(avg(3)) == ["(4 + 5 + 7 + 8) / 4 = 6"]
     assert avg(3).startswith('<div class="cbk"') and "avg pool \u00b7 step 4 of 4" in avg(3)
 
 
@@ -89,11 +84,10 @@ def test_field_frame_counts_cells():
 def test_average_frames_divide_by_the_counted_cells():
     X4 = torch.arange(16.0).reshape(4, 4)
     include = frames.renderer(helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2))
-    assert math_line(include(0)) == "(0 + 0 + 0 + 0 + 0 + 1 + 0 + 4 + 5) / 9 = 1.11"
+    assert math_lines(include(0)) == ["(0 + 0 + 0 + 0 + 0 + 1 + 0 + 4 + 5) / 9 = 1.11"]
     steps = helpers.pool2d_steps(X4, 3, mode="avg", padding=1, stride=2, count_include_pad=False)
     frame = frames.renderer(steps)(0)
-    assert math_line(frame.split('<div class="cbk-note">')[0] + "</div>") == \
-        "(0 + 1 + 4 + 5) / 4 = 2.5"
+    assert math_lines(frame) == ["(0 + 1 + 4 + 5) / 4 = 2.5"]  # not the note below it
     assert frame.count('<g class="wn">') == 5 and frame.count('<g class="w">') == 4
     assert "divided by the 4 input cells" in frame
 
@@ -120,7 +114,8 @@ def test_pooling_frames_show_every_channel():
         helpers.pool2d_steps(torch.stack([X4, X4 + 1]), 3, padding=1, stride=2))
     frame = renderer(5)
     assert "step 6 of 8 \u00b7 output [channel 1, 0, 1]" in frame
-    assert math_line(frame).startswith("channel 1: max(") and math_line(frame).endswith("= 8")
+    line, = math_lines(frame)
+    assert line.startswith("channel 1: max(") and line.endswith("= 8")
     assert frame.count("channel 0: output 2\u00d72") == 1 and frame.count('<g class="o">') == 1
     assert frame.count('<g class="w">') == 6  # the window is on channel 1 only
     for value in ("5", "7", "13", "15", "6", "8"):

@@ -1,7 +1,6 @@
 """The browser test's arithmetic reader and the benchmark stay in step with the book."""
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,14 +8,13 @@ from pathlib import Path
 import pytest
 import torch
 from frame_math import MathError, check_frame_math
+from kinds import K2, X3, math_lines, read_frame
 
 import helpers
 from helpers import frames
 
 ROOT = Path(__file__).parent.parent
 
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 SEQUENCES = {
     "corr2d": helpers.conv2d_steps(X3, K2),
     "padding, stride, bias": helpers.conv2d_steps(X3 - 4, K2 / 3, padding=1, stride=2, bias=-0.5),
@@ -37,12 +35,6 @@ SEQUENCES = {
 }
 
 
-def math_lines(frame: str) -> list[str]:
-    """The `.cbk-math` lines as a browser's textContent gives them."""
-    block = re.search(r'<div class="cbk-math">(.*)</div></div>$', frame).group(1)
-    return [re.sub(r"<[^>]+>", "", line) for line in re.findall(r"<div>(.*?)</div>", block)]
-
-
 @pytest.mark.parametrize("name", SEQUENCES)
 def test_every_frame_of_every_kind_passes_the_browser_check(name):
     steps = SEQUENCES[name]
@@ -60,6 +52,21 @@ def test_wrong_arithmetic_or_a_result_other_than_the_models_is_caught():
         check_frame_math(lines, 25.0)
     with pytest.raises(MathError, match="no arithmetic"):
         check_frame_math([], 19.0)
+
+
+def test_a_frame_is_read_as_the_browser_reads_it():
+    """`.cbk-math > div` text (markup dropped, entities decoded) and the frame's data."""
+    frame = ('<div class="cbk" data-step="3" data-value="-1.5" data-out="0,1"><div class="cbk-x">'
+             '<div>not arithmetic</div><svg><rect x="1"/><text>9</text></svg></div>'
+             '<div class="cbk-math"><div>max(<span class="pad">\u2212\u221e</span>, 1) = '
+             '<b>1</b></div><div class="line">2 &lt; 3 + 1 = 4<br></div></div>'
+             '<div class="cbk-note"><div>a note</div></div></div><div class="cbk-math">'
+             '<div>outside the frame</div></div>')
+    assert read_frame(frame) == {"step": 3, "value": "-1.5", "out": "0,1",
+                                 "math": ["max(\u2212\u221e, 1) = 1", "2 < 3 + 1 = 4"]}
+    assert math_lines(frame) == read_frame(frame)["math"]
+    with pytest.raises(ValueError, match="no .cbk.data-step. frame"):
+        read_frame('<div class="cbk-msg">no frame</div>')
 
 
 def test_quick_benchmark_writes_every_figure(tmp_path):

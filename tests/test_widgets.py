@@ -5,12 +5,10 @@ import re
 
 import pytest
 import torch
+from kinds import K2, X3
 
 import helpers
 from helpers import frames
-
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
 
 
 def shown_value(frame: str) -> float:
