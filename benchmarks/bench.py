@@ -44,6 +44,9 @@ import helpers
 from helpers.steps import NdSequence, PixelSequence, StepSequence
 from helpers.widgets import FieldView, Player
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from kinds import EDGES, K3, K_OUT, KINDS, X2, X4, X5, X8
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"frame_ms": 5.0, "ratio": 40.0, "param_change_ms": 50.0, "total_seconds": 45.0,
            "peak_rss_mb": 400.0, "bytes": 2_000_000, "static_seconds": 60.0,
@@ -52,54 +55,10 @@ TARGETS = {"frame_ms": 5.0, "ratio": 40.0, "param_change_ms": 50.0, "total_secon
 STATIC_BUILDS = {"site (make html)": (["tools/build_site.py"], "build/html"),
                  "decks (make slides)": (["tools/build_slides.py"], "build/slides")}
 
-X3 = torch.arange(9.0).reshape(3, 3)
-K2 = torch.arange(4.0).reshape(2, 2)
-EDGES = torch.ones(6, 8)
-EDGES[:, 2:6] = 0
-X8 = torch.arange(64.0).reshape(8, 8) % 7
-X4 = torch.arange(16.0).reshape(4, 4)
-X5 = torch.arange(25.0).reshape(5, 5)
-K3 = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
-SIGNAL, EDGE = torch.arange(1.0, 8.0), torch.tensor([1.0, 0.0, -1.0])
-VOLUME, CUBE = torch.arange(48.0).reshape(3, 4, 4) % 10, torch.ones(2, 2, 2)
-X2 = torch.stack([X3, X3 + 1])  # chapter 3's two input channels
-K_OUT = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])  # and 3 output channels
-
-# The kinds of animation in the book, each on its standard example.
-FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {
-    "corr2d 3x3 * 2x2": lambda: helpers.conv2d_steps(X3, K2),
-    "corr2d edge 6x8 * 1x2": lambda: helpers.conv2d_steps(EDGES, torch.tensor([[1.0, -1.0]])),
-    "corr2d 8x8, padding 1, stride 2": lambda: helpers.conv2d_steps(X8, K3, padding=1, stride=2),
-    "corr2d 2 channels": lambda: helpers.conv2d_steps(torch.stack([X3, X3 + 1]),
-                                                      torch.stack([K2, K2 + 1])),
-    "true convolution 3x3 * 2x2": lambda: helpers.conv2d_steps(X3, K2, flip=True),
-    "corr2d 2 -> 3 channels, bias per channel": lambda: helpers.conv2d_steps(
-        X2, K_OUT, bias=[0.5, -1.0, 2.0]),
-    "max pool 3x3, 2x2": lambda: helpers.pool2d_steps(X3, 2),
-    "avg pool 8x8, 3x3, padding 1, stride 2": lambda: helpers.pool2d_steps(
-        X8, 3, mode="avg", padding=1, stride=2),
-    "max pool 5x5, 2x2, pad 1, stride 2, ceil": lambda: helpers.pool2d_steps(
-        X5, 2, padding=1, stride=2, ceil_mode=True),
-    "avg pool 5x5, 2x2, ceil, pad not counted": lambda: helpers.pool2d_steps(
-        X5, 2, mode="avg", stride=2, ceil_mode=True, count_include_pad=False),
-    "max pool 2 channels, 3x3, padding 1": lambda: helpers.pool2d_steps(
-        torch.stack([X4, X4 + 1]), 3, padding=1, stride=2),
-    "1x1 conv 3x2x2 -> 4 channels": lambda: helpers.conv1x1_steps(
-        torch.arange(12.0).reshape(3, 2, 2), torch.arange(12.0).reshape(4, 3), 3),
-    "corr2d 8x8, reflect padding 2": lambda: helpers.conv2d_steps(X8, K3, padding=2,
-                                                                  padding_mode="reflect"),
-    "corr2d 3x3 * 2x2, 'same' (even kernel)": lambda: helpers.conv2d_steps(X3, K2,
-                                                                           padding="same"),
-    "corr2d 7x10, stride 2 (uncovered cells)": lambda: helpers.conv2d_steps(
-        torch.arange(70.0).reshape(7, 10), torch.ones(3, 3), stride=2),
-    "corr1d 7 * 3, padding 1, stride 2": lambda: helpers.corr1d_steps(
-        SIGNAL, EDGE, padding=1, stride=2),
-    "corr1d 12 * 3, dilation 2": lambda: helpers.corr1d_steps(
-        torch.arange(12.0) % 5, EDGE, dilation=2),
-    "corr3d 3x4x4 * 2x2x2": lambda: helpers.corr3d_steps(VOLUME, CUBE),
-    "corr3d 3x4x4 * 2x2x2, padding (1, 0, 0)": lambda: helpers.corr3d_steps(
-        VOLUME, CUBE, padding=(1, 0, 0)),
-}
+# The kinds of animation in the book, each on its standard example: the catalogue the tests
+# check every kind with (tests/kinds.py).
+FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {name: kind.steps
+                                                      for name, kind in KINDS.items()}
 
 
 # how the baseline draws each kind of step sequence (any other: matplotlib_frame)

@@ -8,13 +8,12 @@ import torch
 import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from kinds import K2, X3
+from kinds import K_OUT, X2, X3
 from torch import nn
 
 import helpers
 
-X = torch.stack([X3, X3 + 1])  # the worked example: 2 input channels
-K = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])  # K, K + 1, K + 2
+X, K = X2, K_OUT  # the worked example: 2 input channels; kernels K, K + 1, K + 2
 MODES = ("zeros", "reflect", "replicate", "circular")
 
 

@@ -4,14 +4,13 @@ import re
 
 import pytest
 import torch
-from kinds import K2, X3, math_lines
+from kinds import K_OUT, X2, math_lines
 
 import helpers
 from helpers.frames.conv2d_channels import ChannelsRenderer
 from helpers.frames.kit import fmt
 
-X = torch.stack([X3, X3 + 1])
-K = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])
+X, K = X2, K_OUT
 BIAS = [0.5, -1.0, 2.0]
 
 

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from kinds import K2, X3
+from kinds import K2, KINDS, X3
 from torch import nn
 
 import helpers
@@ -141,53 +141,13 @@ def test_replicate_padding_may_be_larger_than_the_input_as_in_f_pad():
         expected)
 
 
-def _every_kind():
-    """One sequence of each kind the book animates, with the arguments its code names (X and
-    K, or x and k for corr1d)."""
-    X8 = torch.arange(64.0).reshape(8, 8)
-    X2 = torch.stack([X3, X3 + 1])
-    yield helpers.conv2d_steps(X3, K2), X3, K2
-    yield helpers.conv2d_steps(X3 - 4, K2 / 3, padding=1, stride=2, bias=-0.5), X3 - 4, K2 / 3
-    yield helpers.conv2d_steps(X2, torch.stack([K2, K2 + 1]), bias=1.0), X2, torch.stack(
-        [K2, K2 + 1])
-    yield helpers.conv2d_steps(X3, K2, padding="same"), X3, K2
-    yield helpers.conv2d_steps(X8, torch.ones(3, 3), padding="same", dilation=2), X8, None
-    yield helpers.conv2d_steps(X8, K2, padding=(0, 1, 2, 0), stride=(2, 3)), X8, K2
-    for mode in MODES[1:]:
-        yield helpers.conv2d_steps(X8, torch.ones(3, 3), padding=2, padding_mode=mode), X8, None
-    ints = torch.arange(30).reshape(3, 10)
-    yield helpers.conv2d_steps(ints, [[1, 0, -1]], stride=2), ints, [[1, 0, -1]]
-    for mode in ("max", "avg"):
-        yield helpers.pool2d_steps(X3, 2, mode=mode), X3, None
-        yield helpers.pool2d_steps(X8, 3, mode=mode, padding=1, stride=2), X8, None
-        yield helpers.pool2d_steps(X2, 2, mode=mode, stride=2, ceil_mode=True), X2, None
-    X5 = torch.arange(25.0).reshape(5, 5)
-    yield helpers.pool2d_steps(X5, 2, mode="avg", padding=1, stride=2, ceil_mode=True,
-                               count_include_pad=False), X5, None
-    yield helpers.conv2d_steps(X3, K2, flip=True, padding=1), X3, K2
-    K4 = torch.stack([torch.stack([K2, K2 + 1]) + o for o in range(3)])  # 3 output channels
-    yield helpers.conv2d_steps(X2, K4), X2, K4
-    yield helpers.conv2d_steps(X2, K4, bias=2.5, padding=(1, 0, 0, 1),
-                               padding_mode="reflect"), X2, K4
-    yield helpers.conv2d_steps(X2, K4.tolist(), bias=[1.0, -2.0, 0.5], padding=1, stride=2,
-                               flip=True), X2, K4.tolist()
-    yield helpers.conv2d_steps(X2[:, :, :2], K4[:2], bias=torch.tensor([0.1, 0.0]),
-                               padding="same", dilation=2), X2[:, :, :2], K4[:2]
-    signal, volume = torch.arange(7.0), torch.arange(48.0).reshape(3, 4, 4)
-    yield helpers.corr1d_steps(signal, [1, 0, -1], padding=(2, 1), stride=2), signal, [1, 0, -1]
-    yield helpers.corr1d_steps(signal, K2[0], padding="same", dilation=2), signal, K2[0]
-    yield helpers.corr3d_steps(volume, K2.expand(2, 2, 2), padding=(1, 0, 0), stride=(1, 2, 1),
-                               dilation=(1, 1, 2)), volume, K2.expand(2, 2, 2)
-    yield helpers.corr3d_steps(volume, K2[None], padding=(0, 1, 0, 0, 1, 1)), volume, K2[None]
-
-
-@pytest.mark.parametrize("index", range(len(list(_every_kind()))))
-def test_the_code_of_every_kind_of_sequence_computes_its_output(index):
-    steps, X, K = list(_every_kind())[index]
-    K = torch.ones(3, 3) if K is None and steps.kernel is not None else K
+@pytest.mark.parametrize("name", KINDS)
+def test_the_code_of_every_kind_of_sequence_computes_its_output(name):
+    kind = KINDS[name]
+    steps = kind.steps()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # 'same' with an even kernel pads a copy
-        got = eval(steps.code, {"torch": torch, "F": F, "X": X, "K": K, "x": X, "k": K})
+        got = eval(steps.code, {"torch": torch, "F": F, **kind.names})
     torch.testing.assert_close(got, steps.output, atol=1e-5, rtol=1e-5)
 
 

@@ -1,9 +1,11 @@
 """Frames: what a reader sees for a step, checked as text."""
 
+import html
 import re
 
+import pytest
 import torch
-from kinds import K2, X3, math_lines
+from kinds import K2, KINDS, X3, math_lines, read_frame, stored_frames
 
 import helpers
 from helpers import frames
@@ -34,6 +36,25 @@ def test_frame_marks_window_output_and_padding():
     assert frame.count('<g class="p">') == 16 - 3
     assert frame.count('<g class="o">') == 1 and frame.count('<g class="e">') == 15
     assert "input 3\u00d73, padding 1" in frame
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_frame_of_every_kind_says_its_step_and_its_arithmetic(name):
+    """One labelled picture per frame: the heading and the label count the step, and a
+    screen reader hears every line of arithmetic the frame shows (a pooling line's
+    `channel c:` is said in the label's output instead)."""
+    frames = stored_frames(KINDS[name].steps())
+    for index, frame in enumerate(frames):
+        assert read_frame(frame)["step"] == index
+        count = f"step {index + 1} of {len(frames)}"
+        assert f" \u00b7 {count} \u00b7 " in frame
+        label, = re.findall(r'role="img" aria-label="([^"]*)"', frame)
+        label = html.unescape(label)
+        assert f", {count}: " in label
+        lines = math_lines(frame)
+        assert lines
+        for line in lines:
+            assert line in label or re.sub(r"^channel \d+: ", "", line) in label, (line, label)
 
 
 def test_output_fills_in_as_steps_go():
