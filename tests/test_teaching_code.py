@@ -1,11 +1,13 @@
 """The functions a chapter teaches stay in step with the helpers the widgets use.
 
 A code cell whose first line is `#| teaches: helpers.NAME` defines a reader's
-version of `helpers.NAME`. Each function defined in such a cell must give the
-same results as the library on the same (random and worked) inputs.
+version of `helpers.NAME` (NAME may be dotted: `helpers.digits.lenet`). Each
+function defined in such a cell must give the same results as the library on the
+same (random and worked) inputs, both called with the same random state.
 """
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from torch import nn
 import helpers
 
 NOTEBOOKS = sorted(Path(__file__).parent.parent.glob("notebooks/*.ipynb"))
-MARK = re.compile(r"\A#\| teaches: helpers\.(\w+)\s*$", re.M)
+MARK = re.compile(r"\A#\| teaches: helpers\.([\w.]+)\s*$", re.M)
 
 
 def _corr2d_inputs():
@@ -54,6 +56,26 @@ def _train_inputs():
         yield net, X, (X.mean((1, 2, 3)) > 0).long()
 
 
+def _lenet_inputs():
+    yield ()  # the chapter's network: ReLU and max pooling, no choices
+
+
+def _accuracy_inputs():
+    """A classifier of 8 x 8 pictures, pictures, and labels it gets all, none or some right."""
+    g = torch.Generator().manual_seed(0)
+    for n in (1, 40):
+        net = nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
+        with torch.no_grad():
+            for weight in net.parameters():
+                weight.copy_(torch.randn(weight.shape, generator=g))
+        X = torch.randn(n, 1, 8, 8, generator=g)
+        with torch.no_grad():
+            right = net(X).argmax(1)
+        some = torch.where(torch.arange(n) % 3 == 0, (right + 1) % 10, right)
+        for y in (right, (right + 1) % 10, some):
+            yield net, X, y
+
+
 def _split_inputs():
     g = torch.Generator().manual_seed(0)
     yield helpers.load_digits()[1], 0.25
@@ -87,7 +109,8 @@ def _conv1x1_inputs():
 INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs, "pool2d": _pool2d_inputs,
           "train": _train_inputs, "stratified_split": _split_inputs,
           "corr2d_multi_in_out_1x1": _conv1x1_inputs, "corr2d_multi_in": _multi_in_inputs,
-          "corr2d_multi_in_out": _multi_in_out_inputs}
+          "corr2d_multi_in_out": _multi_in_out_inputs, "digits.lenet": _lenet_inputs,
+          "accuracy": _accuracy_inputs}
 
 
 def teaching_cells():
@@ -112,8 +135,41 @@ def defined_functions(source: str) -> dict:
     return {n.name: namespace[n.name] for n in keep if isinstance(n, ast.FunctionDef)}
 
 
-def test_chapter_1_teaches_corr2d():
-    assert {p.values[1] for p in teaching_cells()} >= {"corr2d"}
+def test_every_taught_function_has_inputs_and_every_input_a_taught_function():
+    cells = list(teaching_cells())
+    assert {p.values[1] for p in cells} >= {"corr2d"}
+    assert {p.values[1] for p in cells} == set(INPUTS)
+    assert "corr2d" in {p.values[1] for p in cells if p.id.startswith("01_")}
+
+
+def seeded(function, args):
+    """`function(*args)` with the global random state seeded, as a chapter's cell may be."""
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        return function(*args)
+
+
+def assert_same(got, expected, name):
+    """Tensors of one shape and (nearly, for floats) the same values; numbers nearly equal;
+    networks with the same layers, the same weights and the same output."""
+    if isinstance(expected, nn.Module):
+        assert isinstance(got, nn.Module) and repr(got) == repr(expected), name
+        mine, theirs = got.state_dict(), expected.state_dict()
+        assert list(mine) == list(theirs), name
+        assert all(torch.equal(mine[key], theirs[key]) for key in theirs), name
+        x = torch.randn(5, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+        with torch.no_grad():
+            assert torch.equal(got(x), expected(x)), name
+        return
+    if not isinstance(expected, torch.Tensor):
+        assert isinstance(got, float) and isinstance(expected, float), name
+        assert got == pytest.approx(expected, abs=1e-6), name
+        return
+    assert got.shape == expected.shape, name
+    if got.is_floating_point():
+        assert torch.allclose(got, expected, atol=1e-5), name
+    else:
+        assert torch.equal(got, expected), name
 
 
 @pytest.mark.parametrize(("source", "target"), list(teaching_cells()))
@@ -121,13 +177,9 @@ def test_notebook_function_agrees_with_helpers(source, target):
     assert target in INPUTS, f"add inputs for helpers.{target} to INPUTS in this file"
     functions = defined_functions(source)
     assert functions, "a '#| teaches:' cell must define a function"
-    library = getattr(helpers, target)
+    library = functools.reduce(getattr, target.split("."), helpers)
     for name, function in functions.items():
         for args, same_args in zip(INPUTS[target](), INPUTS[target](), strict=True):
-            expected = library(*args)
-            got = function(*same_args)
-            assert got.shape == expected.shape, name
-            if got.is_floating_point():
-                assert torch.allclose(got, expected, atol=1e-5), name
-            else:
-                assert torch.equal(got, expected), name
+            expected = seeded(library, args)
+            got = seeded(function, same_args)
+            assert_same(got, expected, name)
