@@ -2,8 +2,10 @@
 maps, and the drawing pad and progress display driven without a browser."""
 
 import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
+import nbformat
 import pytest
 import torch
 from sklearn.datasets import load_digits
@@ -322,8 +324,19 @@ def test_probability_bars_name_the_most_likely_class():
 
 
 def test_the_package_exports_the_chapter_names():
-    for name in ("DigitPad", "TrainingProgress", "layer_table", "feature_maps", "train"):
+    chapter = {"DigitPad": DigitPad, "TrainingProgress": TrainingProgress,
+               "layer_table": layer_table, "feature_maps": feature_maps, "train": train}
+    assert set(chapter) <= set(helpers.__all__)
+    for name, thing in chapter.items():
         assert hasattr(helpers, name)
+        assert getattr(helpers, name) is thing
+    # every helpers.NAME the chapter's code calls (not its `#|` marks) is exported
+    notebook = nbformat.read(Path(__file__).parent.parent / "notebooks" / "06_lenet_digits.ipynb",
+                             as_version=4)
+    code = "\n".join(line for cell in notebook.cells if cell.cell_type == "code"
+                     for line in cell.source.splitlines() if not line.startswith("#|"))
+    used = set(re.findall(r"\bhelpers\.(\w+)", code))
+    assert used and used <= set(helpers.__all__)
 
 
 def test_feature_map_figure_draws_every_layer_at_one_scale():

@@ -2,6 +2,7 @@
 hints, and answers of the wrong form are "Not yet" with a hint about the form."""
 
 import re
+from pathlib import Path
 
 import pytest
 import torch
@@ -14,7 +15,12 @@ NAMES = sorted(EXERCISES)
 
 
 def test_every_chapter_so_far_has_exercises():
+    """Exercise `chN.name` belongs to the notebook numbered N (notebooks/0N_*.ipynb): each
+    notebook has exercises, and each chapter with exercises is a notebook."""
+    notebooks = (Path(__file__).parent.parent / "notebooks").glob("*.ipynb")
+    chapters = {f"ch{int(path.name[:2])}" for path in notebooks}
     assert {name.split(".")[0] for name in NAMES} >= {"ch1", "ch2"}
+    assert {name.split(".")[0] for name in NAMES} == chapters
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -230,4 +230,11 @@ def test_dtypes():
 
 def test_comp_conv2d_same_padding_and_dtype():
     conv = nn.Conv2d(1, 1, kernel_size=(3, 5), padding="same")
-    assert helpers.comp_conv2d(conv, torch.arange(64).reshape(8, 8)).shape == (8, 8)
+    Y = helpers.comp_conv2d(conv, torch.arange(64).reshape(8, 8))
+    assert Y.shape == (8, 8)
+    assert Y.dtype == torch.float32  # integers run in the layer's dtype
+    with torch.no_grad():
+        expected = conv(torch.arange(64.0).reshape(1, 1, 8, 8))[0, 0]
+    assert torch.equal(Y.detach(), expected)
+    double = nn.Conv2d(1, 1, kernel_size=(3, 5), padding="same", dtype=torch.float64)
+    assert helpers.comp_conv2d(double, X4).dtype == torch.float64

@@ -56,6 +56,13 @@ def test_the_camera_orientation_is_applied():
     exif[0x0112] = 6  # rotated: the stored 10 x 20 picture is shown 20 x 10
     picture = decode_picture(encoded(gradient(10, 20), "JPEG", exif=exif))
     assert picture.shape == (3, 20, 10)
+    # turned a quarter clockwise: the stored top-left corner (no red, no green) is shown at
+    # the top right, the stored bottom-left corner (all red, no green) at the top left
+    red, green = picture[0], picture[1]
+    assert red[0, -1] < 0.1 and green[0, -1] < 0.1
+    assert red[0, 0] > 0.9 and green[0, 0] < 0.1
+    upright = decode_picture(encoded(gradient(10, 20), "JPEG"))  # the same pixels, no EXIF
+    assert torch.equal(picture, upright.rot90(-1, dims=(1, 2)))
 
 
 @pytest.mark.parametrize(("data", "message"), [
