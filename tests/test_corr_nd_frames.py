@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from frame_math import check_frame_math, shown_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kinds import math_lines
+from kinds import read_frame
 
 import helpers
 from helpers import frames
@@ -85,11 +85,12 @@ def test_steps_frames_and_code_agree_with_pytorch(axes, data):
 
 def check_frame(frame: str, step) -> None:
     """What the browser test reads: step, value, output cell, arithmetic adding up."""
-    assert re.search(r'data-step="(\d+)"', frame).group(1) == str(step.index)
-    assert shown_value(re.search(r'data-value="([^"]+)"', frame).group(1)) == step.value
-    assert re.search(r'data-out="([^"]+)"', frame).group(1) == ",".join(map(str, step.out_pos))
+    shown = read_frame(frame)
+    assert shown["step"] == step.index
+    assert shown_value(shown["value"]) == step.value
+    assert shown["out"] == ",".join(map(str, step.out_pos))
     assert re.search(r'role="img" aria-label="[^"]+window covers input', frame)
-    check_frame_math(math_lines(frame), step.value)
+    check_frame_math(shown["math"], step.value)
 
 
 def test_1d_frame_slides_the_kernel_under_the_window():

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from frame_math import MathError, check_frame_math, shown_value
-from kinds import math_lines
+from kinds import math_lines, read_frame
 from torch import nn
 
 import helpers
@@ -174,10 +174,10 @@ def test_every_pixel_frame_passes_the_browser_check():
         renderer = Conv1x1Renderer(steps)
         for step in steps:
             frame = renderer(step.index)
-            lines = math_lines(frame)
+            shown = read_frame(frame)
+            lines = shown["math"]
             check_frame_math(lines, list(step.value))
-            value = re.search(r'data-value="([^"]+)"', frame).group(1)
-            assert shown_value(value) == list(step.value)
+            assert shown_value(shown["value"]) == list(step.value)
     with pytest.raises(MathError, match="the step model says 24"):
         check_frame_math(lines[:1], [24.0])
     with pytest.raises(MathError, match="2 lines for 3 output channels"):
