@@ -251,7 +251,7 @@ def main(argv=None) -> int:
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     results = {
         "frame_ms": frame_costs(frames=60 if args.quick else 200,
-                                baseline_frames=5 if args.quick else 50),
+                                baseline_frames=2 if args.quick else 50),
         "param_change_ms": param_change_costs(changes=10 if args.quick else 40),
         "notebooks": {},
     }

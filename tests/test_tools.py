@@ -62,6 +62,7 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     results = json.loads(out.read_text())
     assert set(results) == {"frame_ms", "param_change_ms", "notebooks", "total_seconds",
                             "static"}
+    assert list(results["frame_ms"]) == list(KINDS)  # a frame of every kind, by its name
     for figures in results["frame_ms"].values():
         assert set(figures) == {"median", "p90", "baseline_median"}
         assert 0 < figures["median"] <= figures["p90"] and figures["baseline_median"] > 0
