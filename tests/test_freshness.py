@@ -21,7 +21,7 @@ from execute_notebooks import (
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from PIL import Image
 
-from helpers.widgets import NEEDS_KERNEL  # noqa: E402
+from helpers.widgets import NEEDS_KERNEL
 
 ROOT = Path(__file__).parent.parent
 
