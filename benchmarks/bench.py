@@ -41,7 +41,7 @@ import torch
 from matplotlib_baseline import matplotlib_frame, matplotlib_nd_frame, matplotlib_pixel_frame
 
 import helpers
-from helpers.steps import NdSequence, PixelSequence, StepSequence
+from helpers.steps import NdSequence, PixelSequence, StepRecords, StepSequence
 from helpers.widgets import FieldView, Player
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -57,12 +57,22 @@ STATIC_BUILDS = {"site (make html)": (["tools/build_site.py"], "build/html"),
 
 # The kinds of animation in the book, each on its standard example: the catalogue the tests
 # check every kind with (tests/kinds.py).
-FRAME_KINDS: dict[str, Callable[[], StepSequence]] = {name: kind.steps
+FRAME_KINDS: dict[str, Callable[[], StepRecords]] = {name: kind.steps
                                                       for name, kind in KINDS.items()}
 
 
-# how the baseline draws each kind of step sequence (any other: matplotlib_frame)
-BASELINES = {PixelSequence: matplotlib_pixel_frame, NdSequence: matplotlib_nd_frame}
+# how the baseline draws each type of step sequence (a subtype as its nearest base type)
+BASELINES = {StepSequence: matplotlib_frame, PixelSequence: matplotlib_pixel_frame,
+             NdSequence: matplotlib_nd_frame}
+
+
+def baseline_for(steps) -> Callable:
+    """The matplotlib drawing of `steps`' type that its frames are compared with."""
+    for kind in type(steps).__mro__:
+        if kind in BASELINES:
+            return BASELINES[kind]
+    raise KeyError(f"no matplotlib baseline for {type(steps).__name__}: add one to BASELINES "
+                   "(benchmarks/matplotlib_baseline.py)")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -90,7 +100,7 @@ def frame_costs(frames: int, baseline_frames: int) -> dict:
         timings(player_step, order[:10])  # warm up
         ours = timings(player_step, order)
         steps = player.steps
-        draw = BASELINES.get(type(steps), matplotlib_frame)
+        draw = baseline_for(steps)
         baseline = timings(lambda i, steps=steps, draw=draw: draw(steps, steps[i]),
                            order[:baseline_frames])
         results[kind] = {"median": statistics.median(ours), "p90": percentile(ours, 0.9),

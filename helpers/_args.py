@@ -117,7 +117,6 @@ def padding_forms(axes: int) -> str:
             "'valid' or 'same'")
 
 
-
 def as_pads(padding, *, kernel: tuple[int, ...], dilation: tuple[int, ...],
             stride: tuple[int, ...]) -> tuple[Pair, ...]:
     """Padding in any form nn.ConvNd or F.pad takes, as (before, after) cells per axis.

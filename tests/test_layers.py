@@ -8,12 +8,17 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 HELPERS = ROOT / "helpers"
-# what each layer may not import (module names, or their prefixes)
+# what each layer may not import (module names, or their prefixes); the exercises and the
+# topic helpers sit beside the layers and may use them, but never the widgets
+NOT_WIDGETS = ("helpers.widgets", "ipywidgets")
 FORBIDDEN = {
     "ops": ("helpers.steps", "helpers.frames", "helpers.widgets", "ipywidgets", "IPython"),
     "_args": ("helpers.steps", "helpers.frames", "helpers.widgets", "ipywidgets", "IPython"),
     "steps": ("helpers.frames", "helpers.widgets", "ipywidgets", "IPython", "matplotlib"),
     "frames": ("helpers.widgets", "ipywidgets", "IPython", "matplotlib"),
+    "exercises": NOT_WIDGETS,
+    **{topic: NOT_WIDGETS
+       for topic in ("fields", "matrix", "pooling", "groups", "digits", "images", "timing")},
 }
 
 
@@ -49,9 +54,11 @@ def layer_of(path: Path) -> str:
 ENGINE = sorted(p for p in HELPERS.rglob("*.py") if layer_of(p) in FORBIDDEN)
 
 
-def test_the_layers_are_packages():
+def test_the_layers_are_packages_and_every_module_has_its_rules():
     assert {p.name for p in HELPERS.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
         "steps", "frames", "widgets", "exercises"}
+    flat = {p.stem for p in HELPERS.glob("*.py")} - {"__init__"}
+    assert flat <= set(FORBIDDEN), f"no layering rule for {sorted(flat - set(FORBIDDEN))}"
 
 
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: str(p.relative_to(HELPERS)))

@@ -1,8 +1,11 @@
 """Frames: a step of a sequence drawn as self-contained HTML with SVG grids.
 
 Nothing here knows of ipywidgets. `kit` is the drawing kit, `base` the frame shell
-every kind shares, and one module per frame kind, named as its step model in `steps`,
-draws that kind. `renderer_for(steps)` finds the kind that draws a sequence.
+every kind shares, `notes` the lines under the grids. A module named as a step model
+of `steps` draws its kinds (`conv2d`, `pool2d`, `corr_nd`, `conv1x1`, on the 2-D
+parts of `window2d`; `conv2d_channels` draws conv2d with several output channels);
+`pictures` and `digits` draw the pictures that are not animations. `renderer_for(steps)`
+finds what draws a sequence.
 """
 
 from __future__ import annotations

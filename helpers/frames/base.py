@@ -4,6 +4,7 @@ alternative, written in one place."""
 from __future__ import annotations
 
 import html
+from functools import cached_property
 
 from .kit import CELL, plain
 
@@ -11,9 +12,10 @@ from .kit import CELL, plain
 class FrameRenderer:
     """Draws the frames of one step sequence: `renderer(i)` is the HTML of step i.
 
-    A kind subclasses it, builds what all its frames share in `__init__`, and says per
-    step what is drawn (`body`), written out (`arithmetic`), where the step writes
-    (`where`, `out`, `value`) and how it reads in words (`describe`). Every frame is
+    A kind subclasses it, builds what all its frames share in `__init__`, says how far
+    its grids shrink to fit the window (`fit_css`), and per step what is drawn (`body`),
+    written out (`arithmetic`), where the step writes (`where`, `out`, `value`) and how
+    it reads in words (`describe`). Every frame is
 
         <div class="cbk" data-step data-value data-out role="img" aria-label style>
           <div class="cbk-head">title · step i of n · where</div> body
@@ -32,7 +34,11 @@ class FrameRenderer:
 
     def __init__(self, steps, *, cell: int = CELL, title: str = ""):
         self.steps, self.title, self.cell = steps, title, cell
-        self.fit = ""  # set by the kind: the CSS that scales its grids
+
+    @cached_property
+    def fit(self) -> str:
+        """The CSS that scales the frame's grids, worked out once."""
+        return self.fit_css()
 
     @property
     def heading(self) -> str:
@@ -71,6 +77,10 @@ class FrameRenderer:
     def where(self, step) -> str:
         """The end of the heading: which output the step writes."""
         return f"output [{', '.join(map(str, step.out_pos))}]"
+
+    def fit_css(self) -> str:
+        """The CSS that scales the grids to the window (see `kit.fit_style`)."""
+        raise NotImplementedError
 
     def arithmetic(self, step) -> str:
         """The step's arithmetic as HTML lines (`<div>` each)."""

@@ -14,14 +14,13 @@ from .kit import (
     CELL,
     FIT_RESERVE,
     MATH_LINE,
-    MAX_CELLS,
     Grid,
+    check_size,
     factor,
     figure,
     fit_style,
     fmt,
     numbers,
-    output_look,
 )
 
 DOT, PLUS, EQUALS, ARROW = (f'<div class="cbk-op">{op}</div>' for op in "\u00b7+=\u2192")
@@ -44,12 +43,9 @@ class Conv1x1Renderer(FrameRenderer):
         c_i, h, w = steps.input.shape
         c_o = steps.output.shape[0]
         drawn = (c_i + c_o) * h * w + c_o * c_i
-        if drawn > MAX_CELLS:
-            raise ValueError(
-                f"the input is too large to animate: {c_i} x {h} x {w} in, {c_o} x {h} x {w} "
-                f"out and a {c_o} x {c_i} W make {drawn} cells (at most {MAX_CELLS} are "
-                "drawn); animate a crop such as X[:, :4, :4]"
-            )
+        check_size(drawn, f"the input is too large to animate: {c_i} x {h} x {w} in, {c_o} x "
+                   f"{h} x {w} out and a {c_o} x {c_i} W make {drawn} cells",
+                   "animate a crop such as X[:, :4, :4]")
         rows, cols = list(range(h)), list(range(w))
         self._inputs = [Grid(numbers(plane), cell=cell,
                               row_labels=rows, col_labels=cols)
@@ -67,8 +63,11 @@ class Conv1x1Renderer(FrameRenderer):
         # the grids shrink so that they, the player's controls and every line of the
         # arithmetic fit the window's height (as in kit.fit_style, with one line per
         # output channel), down to 14 px cells, the least a lecture room can read
-        reserve = FIT_RESERVE + MATH_LINE * (c_o - 1)
-        self.fit = fit_style(height, reserve)
+        self._height = height
+
+    def fit_css(self) -> str:
+        c_o = self.steps.output.shape[0]
+        return fit_style(self._height, FIT_RESERVE + MATH_LINE * (c_o - 1))
 
     def value(self, step: PixelStep) -> str:
         return "[" + ", ".join(map(repr, step.value)) + "]"
@@ -98,8 +97,8 @@ class Conv1x1Renderer(FrameRenderer):
         marked = [["w" if (r, c) == (i, j) else "d" for c in range(w)] for r in range(h)]
         inputs = "".join(figure(grid.svg(marked), f"X[{ch}]")
                          for ch, grid in enumerate(self._inputs))
-        looks = [[output_look(r * w + c, index) for c in range(w)] for r in range(h)]
-        outputs = "".join(figure(grid.svg(looks, lambda r, c: r * w + c <= index), f"Y[{o}]")
+        # every output channel's cell of a pixel is written by that pixel's step
+        outputs = "".join(figure(grid.filled(0, index), f"Y[{o}]")
                           for o, grid in enumerate(self._outputs))
         v = Grid([[fmt(x)] for x in step.v], cell=self.cell,
                  row_labels=list(range(len(step.v))))

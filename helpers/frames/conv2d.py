@@ -21,7 +21,6 @@ class Conv2dRenderer(Window2dRenderer):
         self._captions["kernel"] = f"kernel {k_h}\u00d7{k_w}{dilation}" + (
             ", turned 180\u00b0" if steps.flip else "")
         self._kernels = self._kernel_svgs(cell)
-        self.fit = self.fit_css()
 
     def _kernel_svgs(self, cell: int) -> list:
         """The kernel's grids: one per input channel."""

@@ -18,10 +18,10 @@ from .kit import (
     CAPTION,
     CELL,
     FIT_RESERVE,
-    MAX_CELLS,
     MIN_CELL,
     OKABE_ITO,
     Grid,
+    check_size,
     factor,
     figure,
     numbers,
@@ -48,12 +48,9 @@ class ChannelsRenderer(Conv2dRenderer):
     def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         c_o, c_i, k_h, k_w = steps.kernel.shape
         drawn = steps.padded.numel() + c_o * (c_i * k_h * k_w + steps.output[0].numel())
-        if drawn > MAX_CELLS:
-            raise ValueError(
-                f"too much to animate: the input, a {c_o} x {c_i} x {k_h} x {k_w} kernel and "
-                f"{c_o} output maps make {drawn} cells (at most {MAX_CELLS} are drawn); "
-                "animate a crop such as X[:, :6, :6] or fewer channels such as K[:3]"
-            )
+        check_size(drawn, f"too much to animate: the input, a {c_o} x {c_i} x {k_h} x {k_w} "
+                   f"kernel and {c_o} output maps make {drawn} cells",
+                   "animate a crop such as X[:, :6, :6] or fewer channels such as K[:3]")
         # monospace labels padded to one width, so that every row's grids line up
         bias = [f"+ {factor(b)} =" for b in steps.bias]
         name, width = len(f"\u25b6 K[{c_o - 1}]"), max(map(len, bias))

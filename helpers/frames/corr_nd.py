@@ -16,15 +16,14 @@ from .kit import (
     CELL,
     FIT_RESERVE,
     MATH_LINE,
-    MAX_CELLS,
     Grid,
     axis_labels,
+    check_size,
     factor,
     figure,
     fit_style,
     fmt,
     numbers,
-    output_look,
     span,
     style,
     term,
@@ -52,10 +51,10 @@ class CorrNdRenderer(FrameRenderer):
 
     def __init__(self, steps: NdSequence, *, cell: int = CELL, title: str = ""):
         super().__init__(steps, cell=cell, title=title)
-        if steps.padded.numel() > MAX_CELLS:
-            shape = " x ".join(map(str, steps.padded.shape))
-            raise ValueError(f"the input is too large to animate: {shape} cells with padding "
-                             f"(at most {MAX_CELLS} are drawn); animate a smaller input")
+        shape = " x ".join(map(str, steps.padded.shape))
+        check_size(steps.padded.numel(),
+                   f"the input is too large to animate: {shape} cells with padding",
+                   "animate a smaller input")
         names = AXIS_NAMES[steps.padded.dim()]
         self._formula = size_formula(steps, names, steps.padding)
         self._base = steps.pad_mask.tolist()  # nested lists, True on padding
@@ -76,9 +75,12 @@ class CorrNdRenderer(FrameRenderer):
         return (f"the window covers input {spans}; output [{', '.join(map(str, step.out_pos))}]"
                 f": {arithmetic}")
 
-    def _fit_and_note(self, height: int, uncovered: str) -> None:
+    def fit_css(self) -> str:
         lines = self.groups + (self.groups > 1)
-        self.fit = fit_style(height, FIT_RESERVE + MATH_LINE * (lines - 1))
+        return fit_style(self._height, FIT_RESERVE + MATH_LINE * (lines - 1))
+
+    def _set_height_and_note(self, height: int, uncovered: str) -> None:
+        self._height = height  # of the grids and their captions, at full size
         self._note = (f'<div class="cbk-note cbk-unread">Never read by any window (hatched): '
                       f"{uncovered}.</div>" if self.steps.uncovered else "")
 
@@ -111,7 +113,7 @@ class Corr1dRenderer(CorrNdRenderer):
             f"x: length {n}{pad}; k: {k} weights{f', dilation {d}' if d > 1 else ''}, under "
             "the window; x\u00b7k: their products",
             f"y: length {m}{f', stride {s}' if s > 1 else ''}")
-        self._fit_and_note(strip.height + self._output.height + 2 * CAPTION + 6,
+        self._set_height_and_note(strip.height + self._output.height + 2 * CAPTION + 6,
                            count_words("position", "cell", [c for (c,) in steps.uncovered],
                                        before, n))
 
@@ -128,9 +130,7 @@ class Corr1dRenderer(CorrNdRenderer):
             xs[c], ks[c], ps[c] = ("wp" if pad else "w"), "k", ("p" if pad else "d")
             kernel[c], products[c] = fmt(w), fmt(p)
         strip = self._strip(kernel, products).svg([xs, ks, ps], overlay=self._hatch)
-        m = self.steps.output.shape[0]
-        looks = [[output_look(j, index) for j in range(m)]]
-        out = self._output.svg(looks, lambda _, j: j <= index)
+        out = self._output.filled(0, index)
         return (f'<div class="cbk-col">{figure(strip, self._captions[0])}'
                 f"{figure(out, self._captions[1])}</div>")
 
@@ -176,7 +176,7 @@ class Corr3dRenderer(CorrNdRenderer):
         kernel_height = (k_h * cell + 4) + CAPTION
         low = max(kernel_height, self._outputs[0].height + CAPTION)
         count = len(steps.uncovered)
-        self._fit_and_note(self._slices[0].height + CAPTION + 6 + low,
+        self._set_height_and_note(self._slices[0].height + CAPTION + 6 + low,
                            f"{count} cell{'s' * (count > 1)} of the padded volume")
 
     def grids(self, step: NdStep, index: int) -> str:
@@ -195,14 +195,8 @@ class Corr3dRenderer(CorrNdRenderer):
                 name += f" \u00b7 K[{(z - first) // self.steps.dilation[0]}]" if k_d > 1 else ""
             slices.append(figure(grid.svg(looks, overlay=self._hatches[z]), name))
         m_d, m_h, m_w = self.steps.output.shape
-        outputs = []
-        for o, grid in enumerate(self._outputs):
-            start = o * m_h * m_w
-
-            outputs.append(figure(
-                grid.svg([[output_look(start + i * m_w + j, index) for j in range(m_w)]
-                          for i in range(m_h)],
-                         lambda i, j, start=start: start + i * m_w + j <= index), f"Y[{o}]"))
+        outputs = [figure(grid.filled(o * m_h * m_w, index), f"Y[{o}]")
+                   for o, grid in enumerate(self._outputs)]
         x, k, y = self._groups
         return (f'<div class="cbk-col"><div class="cbk-row">{x}{"".join(slices)}</div>'
                 f'<div class="cbk-row">{k}{self._kernel}<div class="cbk-op">\u2192</div>'

@@ -5,7 +5,7 @@ Nothing here knows of ipywidgets. A frame is plain text: cheap to make, crisp at
 any zoom (a projector, a phone), and searchable by tests. Colours follow the
 Okabe-Ito palette, which colour-blind readers can tell apart.
 
-The looks a grid cell can take (its CSS class, styled in `css/book.css`):
+The looks a grid cell can take (its CSS class, styled in `css/book.css` unless said):
 
     d   a data cell                     p   a padding cell
     w   a data cell under the window    wp  a padding cell under the window
@@ -13,8 +13,11 @@ The looks a grid cell can take (its CSS class, styled in `css/book.css`):
         (count_include_pad=False)           (ceil mode)
     x   past the padding (ceil mode)    k   a kernel weight
     ko  a kernel slice not at work      o   the output cell being written
-    e   an output cell not written yet  n   no cell (a kernel row without a tap)
-    z   a zero of a convolution matrix  m0-m8  kernel weight n (css/weights.css)
+        (css/conv2d_channels.css)
+    e   an output cell not written yet  n   no cell: a kernel row without a tap
+                                            (css/corr_nd.css)
+    z   a zero of a convolution matrix  m0-m8  kernel weight n of a convolution
+        (css/weights.css)                          matrix (css/weights.css)
 """
 
 from __future__ import annotations
@@ -115,6 +118,14 @@ class Grid:
         parts.append(overlay + "</svg>")
         return "".join(parts)
 
+    def filled(self, first: int, index: int) -> str:
+        """The grid as an output filling up in the frame of step `index`: cell (r, c) is
+        written by step `first + r * columns + c`; the cells written so far show their
+        numbers, the one written now is marked."""
+        rows, cols = self.shape
+        return self.svg([[output_look(first + r * cols + c, index) for c in range(cols)]
+                         for r in range(rows)], lambda r, c: first + r * cols + c <= index)
+
     def hatch(self, cells) -> str:
         """Diagonal strokes over `cells` (one SVG path), e.g. to mark cells no window reads."""
         n, q = self._cell, self._cell // 4
@@ -169,8 +180,6 @@ def message_frame(text: str, *, title: str = "") -> str:
             "</div></div>")
 
 
-
-
 def span(values: list[int]) -> str:
     """Sorted indices in words: `3`, or `0 to 2`."""
     return f"{fmt(values[0])} to {fmt(values[-1])}" if len(values) > 1 else fmt(values[0])
@@ -187,8 +196,6 @@ def fit_style(height: int, reserve: int = FIT_RESERVE) -> str:
 def arrow(label: str, symbol: str = "\u2192") -> str:
     """An arrow between two figures, with what it does written above it."""
     return f'<div class="cbk-op"><div class="cbk-sum">{label}</div>{symbol}</div>'
-
-
 
 
 def axis_labels(size: int, before: int, n: int) -> list[str]:
@@ -216,6 +223,13 @@ def term(text: str, pad: bool) -> str:
 def plain(math_html: str) -> str:
     """Arithmetic lines (`<div>` each) as one line of plain text, for a screen reader."""
     return re.sub(r"<[^>]+>", "", math_html.replace("</div><div>", "; "))
+
+
+def check_size(cells: int, what: str, hint: str) -> None:
+    """Refuse to draw more than MAX_CELLS cells: a ValueError saying `what` there is and
+    how to animate less (`hint`)."""
+    if cells > MAX_CELLS:
+        raise ValueError(f"{what} (at most {MAX_CELLS} are drawn); {hint}")
 
 
 def output_look(done: int, index: int) -> str:

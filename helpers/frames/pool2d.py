@@ -4,17 +4,13 @@ count_include_pad do."""
 
 from __future__ import annotations
 
-from ..steps.window2d import PoolSequence, Step
-from .kit import CELL, Grid, arrow, figure, fmt, term
+from ..steps.window2d import Step
+from .kit import Grid, arrow, figure, fmt, term
 from .window2d import Window2dRenderer
 
 
 class Pool2dRenderer(Window2dRenderer):
     """Draws the frames of a PoolSequence."""
-
-    def __init__(self, steps: PoolSequence, *, cell: int = CELL, title: str = ""):
-        super().__init__(steps, cell=cell, title=title)
-        self.fit = self.fit_css()
 
     def arithmetic(self, step: Step) -> str:
         """`max(a, b, …) = m` or `(a + b + …) / divisor = m`, over the cells that take part."""

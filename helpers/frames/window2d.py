@@ -10,30 +10,26 @@ from .base import FrameRenderer
 from .kit import (
     CAPTION,
     CELL,
-    MAX_CELLS,
     Grid,
     axis_labels,
+    check_size,
     fit_style,
     fmt,
     numbers,
-    output_look,
     span,
 )
 from .notes import padding_text, shape_lines, uncovered_note
 
 
 class Window2dRenderer(FrameRenderer):
-    """The parts of a 2-D window's frames that are built once; a kind adds its own and
-    sets `self.fit` (see `fit_css`) when they are built."""
+    """The parts of a 2-D window's frames that are built once; a kind adds its own."""
 
     def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         super().__init__(steps, cell=cell, title=title)
         c, height, width = steps.padded.shape
-        if c * height * width > MAX_CELLS:
-            raise ValueError(
-                f"the input is too large to animate: {c} x {height} x {width} cells with padding "
-                f"(at most {MAX_CELLS} are drawn); animate a crop such as X[:12, :12]"
-            )
+        check_size(c * height * width,
+                   f"the input is too large to animate: {c} x {height} x {width} cells with "
+                   "padding", "animate a crop such as X[:12, :12]")
         (p_h, p_w), (n_h, n_w) = (steps.padding.top, steps.padding.left), steps.input_shape[-2:]
         rows, cols = axis_labels(height, p_h, n_h), axis_labels(width, p_w, n_w)
         # cells past the padding (ceil-mode pooling) are drawn empty
@@ -99,15 +95,8 @@ class Window2dRenderer(FrameRenderer):
 
     def output_svgs(self, index: int) -> list[str]:
         """The output grids (one per channel) filled up to step `index`, which is marked."""
-        m_h, m_w = self.steps.output.shape[-2:]
-        outputs = []
-        for ch, grid in enumerate(self._outputs):
-            first = ch * m_h * m_w  # the index of the channel's first step
-            outputs.append(grid.svg(
-                [[output_look(first + i * m_w + j, index) for j in range(m_w)]
-                 for i in range(m_h)],
-                lambda i, j, first=first: first + i * m_w + j <= index))
-        return outputs
+        m_h, m_w = self.steps.output.shape[-2:]  # a channel's steps, one after the other
+        return [grid.filled(ch * m_h * m_w, index) for ch, grid in enumerate(self._outputs)]
 
     def where(self, step: Step) -> str:
         i, j = step.out_pos

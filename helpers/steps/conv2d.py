@@ -8,7 +8,8 @@ import torch
 from .._args import Sides, as_biases, as_tensor
 from ..ops import Parts, correlate_parts
 from .code import argument_name, conv_code
-from .window2d import Step, StepSequence, pad_mask, per_position, uncovered
+from .records import pad_mask, uncovered
+from .window2d import Step, StepSequence, per_position
 
 
 def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False,
@@ -58,7 +59,7 @@ def conv2d_steps(X, K, *, padding=0, stride=1, dilation=1, bias=0.0, flip=False,
         padding_mode=padding_mode, stride=parts[0].stride, dilation=parts[0].dilation,
         bias=biases,
     )
-    mask = pad_mask(parts[0].padded.shape[-2:], X.shape[-2:], (top, left))
+    mask = pad_mask(parts[0].padded.shape[-2:], (top, left), X.shape[-2:])
     records = _records(parts, kernels, output, biases, mask.tolist(), flip)
     return StepSequence(
         "convolution" if flip else "corr2d", tuple(X.shape), parts[0].padded.detach(), mask,

@@ -15,7 +15,7 @@ import torch
 from .._args import Pair, as_tensor
 from ..ops import correlate_nd_parts
 from .code import argument_name, corr_nd_code, int_or_tuple, nd_padding
-from .records import StepRecords
+from .records import StepRecords, pad_mask, uncovered
 
 Index = tuple[int, ...]
 
@@ -97,9 +97,9 @@ def _steps(axes: int, x, k, *, padding, stride, dilation) -> NdSequence:
     kernel = as_tensor(k, names[1], ndim=axes, layout="").to(padded.dtype).detach()
     s, d, pads = parts.stride, parts.dilation, parts.pads
     size = tuple(padded.shape)
-    pad_mask = torch.ones(size, dtype=torch.bool)
-    pad_mask[tuple(slice(b, n - a) for (b, a), n in zip(pads, size, strict=True))] = False
-    is_pad = pad_mask.tolist()
+    input_shape = tuple(n - b - a for (b, a), n in zip(pads, size, strict=True))
+    mask = pad_mask(size, [b for b, _ in pads], input_shape)
+    is_pad = mask.tolist()
     inputs = parts.windows[0].reshape(-1, kernel.numel()).tolist()
     products = parts.products[0].reshape(-1, kernel.numel()).tolist()
     values = output.flatten().tolist()
@@ -113,14 +113,11 @@ def _steps(axes: int, x, k, *, padding, stride, dilation) -> NdSequence:
             in_padding=tuple(_at(is_pad, c) for c in cells), inputs=tuple(inputs[n]),
             weights=weights, products=tuple(products[n]),
         ))
-    covered = {c for record in records for c in record.cells}
     code = corr_nd_code(axes, argument_name(names[0], x), argument_name(names[1], k), padding,
                         pads, s, d)
     return NdSequence(
-        f"corr{axes}d", tuple(n - a - b for (b, a), n in zip(pads, size, strict=True)),
-        padded.detach(), pad_mask, kernel, pads, s, d, output.detach(), tuple(records),
-        code=code,
-        uncovered=tuple(c for c in itertools.product(*map(range, size)) if c not in covered),
+        f"corr{axes}d", input_shape, padded.detach(), mask, kernel, pads, s, d,
+        output.detach(), tuple(records), code=code, uncovered=uncovered(records, size),
     )
 
 

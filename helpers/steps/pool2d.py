@@ -9,7 +9,8 @@ import torch.nn.functional as F
 from .._args import Sides, as_tensor
 from ..ops import pool_parts
 from .code import argument_name, pool_code
-from .window2d import PoolSequence, Step, pad_mask, per_position, uncovered
+from .records import pad_mask, uncovered
+from .window2d import PoolSequence, Step, per_position
 
 
 def pool2d_steps(X, pool_size, *, mode="max", padding=0, stride=1, ceil_mode=False,
@@ -37,7 +38,7 @@ def pool2d_steps(X, pool_size, *, mode="max", padding=0, stride=1, ceil_mode=Fal
     extra = (beyond[0] - parts.beyond[0], beyond[1] - parts.beyond[1])
     fill = float("-inf") if mode == "max" else 0.0
     padded = F.pad(parts.padded, (0, extra[1], 0, extra[0]), value=fill)
-    mask = pad_mask(padded.shape[-2:], X.shape[-2:], p)
+    mask = pad_mask(padded.shape[-2:], p, X.shape[-2:])
     is_pad = mask.tolist()
     inputs = per_position(parts.windows)
     values = parts.partial.tolist()

@@ -99,26 +99,14 @@ class StepSequence(StepRecords):
 @dataclass(frozen=True, eq=False, repr=False)
 class PoolSequence(StepSequence):
     """All steps of max or average pooling (`op` "max pool" or "avg pool"), channel by
-    channel: a StepSequence with no kernel."""
+    channel. It is a StepSequence whose kernel is None, bias 0 and dilation 1 (the
+    fields pooling has no use for), and it reads `StepSequence(max pool, ...)`, as it
+    did before pooling had a type of its own."""
 
     @property
     def mode(self) -> str:
         """"max" or "avg", as `pool2d` takes it."""
         return self.op.split()[0]
-
-
-def pad_mask(padded_shape, input_shape, before: Pair) -> torch.Tensor:
-    """True on every cell of the padded grid that is not an input cell; `before` is the
-    padding above and on the left."""
-    mask = torch.ones(tuple(padded_shape), dtype=torch.bool)
-    mask[before[0] : before[0] + input_shape[0], before[1] : before[1] + input_shape[1]] = False
-    return mask
-
-
-def uncovered(records, room: Pair) -> tuple[Pair, ...]:
-    """The cells of the padded input (`room` rows and columns) that no record covers."""
-    covered = {cell for record in records for cell in record.cells}
-    return tuple((r, c) for r in range(room[0]) for c in range(room[1]) if (r, c) not in covered)
 
 
 def per_position(t: torch.Tensor) -> list:

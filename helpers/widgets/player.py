@@ -17,7 +17,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from ..frames import renderer
 from ..frames.kit import CELL, STYLE, code_line, message_frame
 from ..steps import (
-    StepSequence,
+    StepRecords,
     conv1x1_steps,
     conv2d_steps,
     corr1d_steps,
@@ -37,12 +37,12 @@ class Player(Controlled, widgets.VBox):
     that `build` refuses with ValueError shows its message in place of the frame.
     """
 
-    def __init__(self, build: Callable[..., StepSequence], controls: Mapping | None = None, *,
+    def __init__(self, build: Callable[..., StepRecords], controls: Mapping | None = None, *,
                  title: str = "", interval: int = 800, max_frames: int = MAX_FRAMES,
                  cell: int = CELL):
         self._build, self.controls, self.title = build, dict(controls or {}), title
         self._max_frames, self._cell = max_frames, cell
-        self.steps: StepSequence | None = None
+        self.steps: StepRecords | None = None
         self.message = ""
         self._renderer = None
         self.play = widgets.Play(min=0, max=0, interval=interval, description="Play",
@@ -112,7 +112,8 @@ class Player(Controlled, widgets.VBox):
     def __repr__(self) -> str:
         if self.steps is None:
             return f"Player({self.title or 'animation'}: impossible setting, message shown)"
-        return "Player(" + repr(self.steps).split("(", 1)[1]
+        inner = repr(self.steps)  # Kind(what, ...): the Player says the same, its own way
+        return "Player(" + (inner.split("(", 1)[1] if "(" in inner else inner + ")")
 
     # -- what happens when things change ---------------------------------------
     def _rebuild(self, _change=None) -> None:
@@ -180,7 +181,7 @@ class Player(Controlled, widgets.VBox):
             self.live.value = message_frame(message, title=self.title) if message else frame
 
 
-def explore(make_steps: Callable[..., StepSequence], *, title: str = "", **params) -> Player:
+def explore(make_steps: Callable[..., StepRecords], *, title: str = "", **params) -> Player:
     """A Player over `make_steps(**params)` with a control for every parameter that
     is a `range` (slider) or a dict of named choices (dropdown); other values are fixed."""
     choices = {k: v for k, v in params.items() if isinstance(v, (range, Mapping))}
