@@ -16,6 +16,7 @@ from .kit import (
     CELL,
     FIT_RESERVE,
     MATH_LINE,
+    MAX_COLUMNS,
     Grid,
     axis_labels,
     check_size,
@@ -30,7 +31,6 @@ from .kit import (
 )
 from .notes import count_words, size_formula
 
-MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow window
 AXIS_NAMES = {1: ("length",), 3: ("depth", "rows", "columns")}
 AXIS_WORDS = {1: ("positions",), 3: ("slices", "rows", "columns")}  # for the text alternative
 # Cells of the kernel and product rows where the kernel has no tap are not drawn. In short

@@ -36,6 +36,7 @@ CAPTION = 26  # px a caption line takes under a grid
 MATH_LINE = 30  # px a further line of arithmetic takes
 MIN_CELL = 14.1  # px: the smallest cell a frame shrinks to, still readable in a lecture room
 MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
+MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow window
 MINUS = "\u2212"
 # A grid's geometry, in px at full size: the column of row labels, the row of column
 # labels (their text's baseline at COL_LABEL_Y), and the margin where there are none.
