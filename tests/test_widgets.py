@@ -248,3 +248,11 @@ def test_what_needs_the_kernel_says_so():
              helpers.SpeedTest({"none": lambda: None}).button)
     assert all(w.tooltip.endswith("(runs in the kernel: run the notebook first)") for w in needs)
     assert player.back.tooltip.startswith("previous step")
+
+
+def test_players_are_named_after_their_step_models_and_keep_their_first_names():
+    assert helpers.conv_player is helpers.conv2d_player
+    assert helpers.pool_player is helpers.pool2d_player
+    assert helpers.pixel_player is helpers.conv1x1_player
+    player = helpers.conv1x1_player(torch.ones(2, 2, 2), torch.ones(3, 2))
+    assert repr(player) == "Player(1x1 conv, input 2x2x2, W 3x2, 4 steps)"
