@@ -62,7 +62,7 @@ def conv1x1_steps(X, W, bias=0.0) -> PixelSequence:
     """Steps of a 1x1 convolution, pixel by pixel: X is `c_i x h x w`, W is `c_o x c_i`
     (or `c_o x c_i x 1 x 1`, as `nn.Conv2d(c_i, c_o, 1).weight`), `bias` one number for
     every output channel or `c_o` numbers (as `nn.Conv2d.bias`)."""
-    given = {"X": X, "W": W, "b": bias}
+    x_name, w_name = argument_name("X", X), argument_name("W", W)  # as the caller gave them
     X = as_tensor(X, "X", ndim=3, layout="c_i, height, width; for a batch of one, pass X[0]")
     W = as_tensor(W, "W", ndim=(2, 4), layout="c_o, c_i, or c_o, c_i, 1, 1")
     if W.dim() == 4 and W.shape[2:] != (1, 1):
@@ -92,8 +92,7 @@ def conv1x1_steps(X, W, bias=0.0) -> PixelSequence:
                   value=tuple(values[i][j]))
         for i in range(h) for j in range(w)
     )
-    code = conv1x1_code(argument_name("X", given["X"]), argument_name("W", given["W"]),
-                        argument_name("b", given["b"]), bias=bias_values,
+    code = conv1x1_code(x_name, w_name, argument_name("b", bias), bias=bias_values,
                         one_bias=bias is None or torch.as_tensor(bias).numel() == 1,
                         w_is_4d=w_is_4d)
     return PixelSequence("1x1 conv", X, W, b, output, records, code=code)
