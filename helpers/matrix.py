@@ -7,6 +7,8 @@ window at that output position covers the input, and zeros elsewhere.
 
 from __future__ import annotations
 
+import math
+
 import torch
 from IPython.display import HTML
 
@@ -14,6 +16,9 @@ from ._args import as_pair, as_tensor
 from .frames import pictures
 from .frames.kit import STYLE
 from .ops import conv_output_shape, pad2d, windows
+
+MAX_ENTRIES = 10**7  # entries of M built at most (80 MB of weight index, 40 MB of float32 M)
+INDEX_BYTES = 8  # an entry of the weight index, an int64
 
 
 def conv_matrix_index(input_size, kernel_size, *, padding=0, stride=1, dilation=1):
@@ -25,7 +30,9 @@ def conv_matrix_index(input_size, kernel_size, *, padding=0, stride=1, dilation=
     """
     c, (h, w) = _channels_and_size(input_size)
     k = as_pair(kernel_size, "kernel_size", minimum=1)
-    m_h, m_w = conv_output_shape((h, w), k, padding=padding, stride=stride, dilation=dilation)
+    settings = {"padding": padding, "stride": stride, "dilation": dilation}
+    _refuse_huge(c, (h, w), k, settings, INDEX_BYTES)
+    m_h, m_w = conv_output_shape((h, w), k, **settings)
     cells = torch.arange(c * h * w, dtype=torch.float64).reshape(c, h, w)
     covered = windows(pad2d(cells, padding, value=-1.0), k, as_pair(stride, "stride", minimum=1),
                       as_pair(dilation, "dilation", minimum=1)).long()  # (c, m_h, m_w, k_h, k_w)
@@ -41,8 +48,10 @@ def conv_matrix(input_size, K, *, padding=0, stride=1, dilation=1) -> torch.Tens
     """The matrix M with `M @ X.flatten() == corr2d(X, K, ...).flatten()` for every X of
     `input_size` (`(h, w)`, or `(c_i, h, w)` with K `c_i x k_h x k_w` for corr2d_multi_in)."""
     K = _kernel_for(input_size, K)
-    index = conv_matrix_index(input_size, K.shape[-2:], padding=padding, stride=stride,
-                              dilation=dilation)
+    c, size = _channels_and_size(input_size)
+    settings = {"padding": padding, "stride": stride, "dilation": dilation}
+    _refuse_huge(c, size, K.shape[-2:], settings, INDEX_BYTES + K.element_size())
+    index = conv_matrix_index(input_size, K.shape[-2:], **settings)
     weights = torch.cat([K.reshape(-1), K.new_zeros(1)])  # index -1 picks the appended zero
     return weights[index]
 
@@ -61,6 +70,48 @@ def show_conv_matrix(input_size, K, *, padding=0, stride=1, dilation=1, title: s
         title=title,
     )
     return HTML(STYLE + frame)
+
+
+def _entries(c: int, size, kernel_size, settings) -> int:
+    m_h, m_w = conv_output_shape(size, kernel_size, **settings)
+    return m_h * m_w * c * size[0] * size[1]
+
+
+def _refuse_huge(c: int, size, kernel_size, settings, entry_bytes: int) -> None:
+    """A ValueError, before anything is allocated, for a matrix of more than MAX_ENTRIES
+    entries: what it would need, and the largest square input that fits."""
+    entries = _entries(c, size, kernel_size, settings)
+    if entries <= MAX_ENTRIES:
+        return
+    fits = _largest_square(c, min(max(size), math.isqrt(MAX_ENTRIES // c)), kernel_size,
+                           settings)
+    shown = f"({c}, {size[0]}, {size[1]})" if c > 1 else f"({size[0]}, {size[1]})"
+    instead = f"an input of {fits} x {fits} fits" if fits else "no input fits this kernel"
+    raise ValueError(
+        f"the convolution matrix for an input of size {shown} would have {entries:,} "
+        f"entries, about {_memory(entries * entry_bytes)} of memory; it is built only up to "
+        f"{MAX_ENTRIES:,} entries, and {instead} (M is mostly zeros: corr2d or F.conv2d "
+        "computes the same without it)"
+    )
+
+
+def _largest_square(c: int, n: int, kernel_size, settings) -> int:
+    """The largest n x n input, n at most `n`, whose matrix has at most MAX_ENTRIES entries
+    (0 if none does)."""
+    for side in range(n, 0, -1):
+        try:
+            if _entries(c, (side, side), kernel_size, settings) <= MAX_ENTRIES:
+                return side
+        except ValueError:  # the kernel no longer fits: smaller inputs will not either
+            return 0
+    return 0
+
+
+def _memory(nbytes: int) -> str:
+    for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6)):
+        if nbytes >= size:
+            return f"{nbytes / size:,.1f} {unit}"
+    return f"{nbytes:,} bytes"
 
 
 def _kernel_for(input_size, K) -> torch.Tensor:

@@ -67,6 +67,26 @@ def test_bad_inputs():
         helpers.show_conv_matrix((40, 40), torch.ones(3, 3))
 
 
+def test_a_matrix_too_large_to_build_is_refused_before_anything_is_allocated():
+    # 298^2 rows x 300^2 columns: 8.0e9 entries, 96 GB with the weight index it is built from
+    message = ("the convolution matrix for an input of size (300, 300) would have "
+               "7,992,360,000 entries, about 95.9 GB of memory; it is built only up to "
+               "10,000,000 entries, and an input of 57 x 57 fits")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        helpers.conv_matrix((300, 300), torch.ones(3, 3))
+    with pytest.raises(ValueError, match=r"\(300, 300\) would have 7,992,360,000 entries, "
+                                         r"about 63\.9 GB"):  # the index alone: 8 bytes each
+        helpers.conv_matrix_index((300, 300), (3, 3))
+    with pytest.raises(ValueError, match=r"\(3, 100, 100\) would have .* an input of 43 x 43"):
+        helpers.conv_matrix((3, 100, 100), torch.ones(3, 3, 3))
+    with pytest.raises(ValueError, match="no input fits this kernel"):
+        helpers.conv_matrix_index((4000, 4000), (4000, 4000))
+    assert helpers.conv_matrix((57, 57), torch.ones(3, 3)).numel() <= 10**7  # the size named
+    assert helpers.conv_matrix((3, 43, 43), torch.ones(3, 3, 3)).numel() <= 10**7
+    with pytest.raises(ValueError, match="would have"):
+        helpers.conv_matrix((58, 58), torch.ones(3, 3))
+
+
 def test_picture_colours_each_weight():
     frame = helpers.show_conv_matrix(X3.shape, K2).data
     assert 'data-matrix="4x9"' in frame
