@@ -164,6 +164,8 @@ def test_speed_test_times_only_on_request():
     test = helpers.SpeedTest({"sum": lambda: sum(range(100)), "nothing": lambda: None},
                              repeat=2)
     assert repr(test) == "SpeedTest(sum, nothing)" and test.table.value == ""
+    row = test.children[1]  # a column stretches its children; a row keeps the label's width
+    assert row.children == (test.button,) and "HBox" in type(row).__name__
     test.button.click()
     assert set(test.results) == {"sum", "nothing"} and "median time" in test.table.value
     assert not test.button.disabled

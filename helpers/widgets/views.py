@@ -62,7 +62,8 @@ class SpeedTest(widgets.VBox):
                                      layout=widgets.Layout(width="auto"))
         self.table = widgets.HTML()
         self.button.on_click(lambda _: self.measure())
-        super().__init__([widgets.HTML(STYLE), self.button, self.table])
+        # in a row of its own, so that the button is as wide as its label, not the output
+        super().__init__([widgets.HTML(STYLE), widgets.HBox([self.button]), self.table])
 
     def measure(self) -> None:
         self.button.disabled = True
