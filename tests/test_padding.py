@@ -242,6 +242,10 @@ def test_player_shows_the_message_of_a_bad_mode():
 
 def test_explorer_controls_change_the_animation_and_refuse_impossible_settings():
     player = helpers.padding_explorer(rows=7)
+    menus = player.controls.values()  # menus: seven narrow sliders would be fiddly to set
+    assert all(type(menu).__name__ == "Dropdown" for menu in menus)
+    assert [len(menu.options) for menu in menus] == [10, 10, 5, 5, 8, 4, 4, 4, 3]
+    assert player.controls["input_columns"].label == "10"
     assert player.steps.output.shape == (3, 4) and player.steps.uncovered[0] == (0, 9)
     assert "Never read by any window (hatched): input column 9" in player.frame
     player.set(padding="'same'")

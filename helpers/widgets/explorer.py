@@ -8,6 +8,7 @@ import torch
 
 from ..ops import PADDING_MODES
 from ..steps import StepSequence, conv2d_steps
+from .base import NEEDS_KERNEL
 from .player import Player
 
 PADDING_CHOICES = {"0": 0, "1": 1, "2": 2, "3": 3, "(1, 2)": (1, 2), "(0, 1, 0, 1)": (0, 1, 0, 1),
@@ -32,22 +33,25 @@ def padding_explorer(*, rows: int = 5, columns: int = 10, kernel: int = 3, strid
     """A Player with a control for input size, kernel size, padding (in each form
     nn.Conv2d and F.pad take), padding mode, stride and dilation, per axis where
     they differ. It starts on `rows x columns`, a `kernel`-square kernel and `stride`."""
-    narrow = {"layout": widgets.Layout(width="250px"), "style": {"description_width": "105px"}}
+    def menu(name, options, value=None):
+        # menus, not sliders: seven sliders side by side would give each value 5 px of track
+        return widgets.Dropdown(options=options, value=value, description=name,
+                                tooltip=f"{name}{NEEDS_KERNEL}",
+                                layout=widgets.Layout(width="250px"),
+                                style={"description_width": "105px"})
 
-    def slider(name, value, low, high):
-        return widgets.IntSlider(value=value, min=low, max=high, description=name,
-                                 continuous_update=False, **narrow)
+    def numbers(name, value, low, high):
+        return menu(name, [(str(v), v) for v in range(low, high + 1)], value)
 
     controls = {
-        "input_rows": slider("input_rows", rows, 1, 10),
-        "input_columns": slider("input_columns", columns, 1, 10),
-        "kernel_rows": slider("kernel_rows", kernel, 1, 5),
-        "kernel_columns": slider("kernel_columns", kernel, 1, 5),
-        "padding": widgets.Dropdown(options=list(PADDING_CHOICES), description="padding", **narrow),
-        "padding_mode": widgets.Dropdown(options=list(PADDING_MODES), description="padding_mode",
-                                         **narrow),
-        "stride_rows": slider("stride_rows", stride, 1, 4),
-        "stride_columns": slider("stride_columns", stride, 1, 4),
-        "dilation": slider("dilation", 1, 1, 3),
+        "input_rows": numbers("input_rows", rows, 1, 10),
+        "input_columns": numbers("input_columns", columns, 1, 10),
+        "kernel_rows": numbers("kernel_rows", kernel, 1, 5),
+        "kernel_columns": numbers("kernel_columns", kernel, 1, 5),
+        "padding": menu("padding", list(PADDING_CHOICES), "0"),
+        "padding_mode": menu("padding_mode", list(PADDING_MODES), "zeros"),
+        "stride_rows": numbers("stride_rows", stride, 1, 4),
+        "stride_columns": numbers("stride_columns", stride, 1, 4),
+        "dilation": numbers("dilation", 1, 1, 3),
     }
     return Player(padding_steps, controls, title=title)
