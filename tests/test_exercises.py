@@ -84,7 +84,11 @@ def test_hints_name_the_form_that_is_wanted():
     fraction = check("ch1.output_shape", (5.9, 4.2)).message
     assert "first value is 5.9, which is not a whole number" in fraction
     assert "has 3 values; give exactly two" in check("ch1.output_shape", (5, 4, 1)).message
-    assert "write [[1.0, -2.0, 1.0]]" in check("ch1.second_difference", [1.0, -2.0, 1.0]).message
+    assert ": [[1.0, -2.0, 1.0]] is one row, [[1.0], [-2.0], [1.0]] one column" in \
+        check("ch1.second_difference", [1.0, -2.0, 1.0]).message
+    # both orientations, so that the hint does not choose the answer's for the reader
+    assert "[[1.0, -1.0]] is one row, [[1.0], [-1.0]] one column" in \
+        check("ch1.horizontal_edges", [1.0, -1.0]).message
 
 
 def test_an_unrecognised_wrong_answer_gets_the_general_hint():

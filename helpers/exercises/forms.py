@@ -92,14 +92,22 @@ class Kernel(Form):
     def parse(self, answer) -> torch.Tensor:
         K = real_tensor(answer, "Your kernel")
         if K.dim() != 2 or K.numel() == 0:
-            shape = tuple(K.shape)
-            example = f" (write [[{', '.join(map(str, K.tolist()))}]])" if K.dim() == 1 else ""
-            raise FormError(f"Your kernel has shape {shape}; a kernel here is 2-D, "
-                            f"rows x columns{example}.")
+            raise FormError(f"Your kernel has shape {tuple(K.shape)}; a kernel here is 2-D, "
+                            f"rows x columns{_as_row_or_column(K)}.")
         return K.detach().to(torch.float32)
 
     def same(self, a, b) -> bool:
         return a.shape == b.shape and torch.equal(a, b)
+
+
+def _as_row_or_column(K: torch.Tensor) -> str:
+    """For a 1-D kernel, both ways to make it 2-D: which one is meant is the exercise's."""
+    if K.dim() != 1 or K.numel() == 0:
+        return ""
+    values = [str(v) for v in K.tolist()]
+    row = f"[[{', '.join(values)}]]"
+    column = f"[{', '.join(f'[{v}]' for v in values)}]"
+    return f": {row} is one row, {column} one column"
 
 
 class WholeNumbers(Form):
