@@ -59,10 +59,11 @@ def test_flip_is_validated():
 def test_player_switches_between_correlation_and_convolution():
     player = helpers.conv_player(X3, K2, flip={"cross-correlation": False, "convolution": True})
     assert [s.value for s in player.steps] == [19, 25, 37, 43]
+    assert 'class="cbk-head">cross-correlation' in player.frame  # the operation, as the menu
     player.set(flip="convolution")
     assert [s.value for s in player.steps] == [5, 11, 23, 29]
     assert repr(player).startswith("Player(convolution, input 3x3")
-    assert "turned 180\u00b0" in player.frame
+    assert "turned 180\u00b0" in player.frame and 'class="cbk-head">convolution' in player.frame
 
 
 @given(c=st.integers(0, 2), n=st.tuples(st.integers(1, 7), st.integers(1, 7)),

@@ -22,6 +22,11 @@ class Conv2dRenderer(Window2dRenderer):
             ", turned 180\u00b0" if steps.flip else "")
         self._kernels = self._kernel_svgs(cell)
 
+    @property
+    def name(self) -> str:
+        """The operation, as the book calls it, when the player has no title."""
+        return "convolution" if self.steps.flip else "cross-correlation"
+
     def _kernel_svgs(self, cell: int) -> list:
         """The kernel's grids: one per input channel."""
         k_h, k_w = self.steps.window
