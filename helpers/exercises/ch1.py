@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 from ..fields import receptive_field
+from ..matrix import conv_matrix_index
 from ..ops import corr2d
 from .engine import Exercise, Mistake, register
 from .forms import Kernel, WholeNumber, WholePair
@@ -149,5 +151,91 @@ register(Exercise(
                    "cell on every side."),
         Mistake(27, "Fields do not add up layer by layer: each layer widens the square by "
                     "one cell on every side."),
+    ),
+))
+
+
+# -- 5. the flip: the kernel that turns a cross-correlation into a convolution ----------
+
+FLIP_K = torch.tensor([[1.0, 2, 3], [4, 5, 6]])
+
+
+def _flip_input() -> torch.Tensor:
+    return torch.randint(0, 10, (5, 6), generator=torch.Generator().manual_seed(1)).float()
+
+
+def _convolution(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+    """The true convolution at the positions where K lies inside X, from numpy.convolve row
+    by row (kernel row a meets input row i + k_h - 1 - a), as section 1.7 builds it."""
+    x, k = X.numpy(), K.numpy()
+    k_h = k.shape[0]
+    rows = [sum(np.convolve(x[i + k_h - 1 - a], k[a], "valid") for a in range(k_h))
+            for i in range(x.shape[0] - k_h + 1)]
+    return torch.from_numpy(np.array(rows)).float()
+
+
+def _correlates_to(K2: torch.Tensor, target: torch.Tensor) -> bool:
+    X = _flip_input()
+    return K2.shape == FLIP_K.shape and torch.equal(corr2d(X, K2), target)
+
+
+def _convolves(K2: torch.Tensor) -> bool:
+    return _correlates_to(K2, _convolution(_flip_input(), FLIP_K))
+
+
+register(Exercise(
+    name="ch1.flip",
+    form=Kernel(),
+    solution=lambda: torch.flip(FLIP_K, (0, 1)),
+    right=_convolves,
+    praise="The kernel turned by 180 degrees, [[6, 5, 4], [3, 2, 1]]: torch.flip(K, (0, 1)).",
+    hint="A convolution reads the kernel backwards along both axes: the last weight of the "
+         "last row meets the window's first cell.",
+    mistakes=(
+        Mistake(FLIP_K.tolist(),
+                "That is K itself: corr2d(X, K) is the cross-correlation. The convolution "
+                "meets the window with the kernel turned around."),
+        Mistake(torch.flip(FLIP_K, (0,)).tolist(),
+                "Half of the turn: the rows are in reverse order, but each row must be "
+                "reversed too (flip along both axes)."),
+        Mistake(torch.flip(FLIP_K, (1,)).tolist(),
+                "Half of the turn: each row is reversed, but the rows must swap places too "
+                "(flip along both axes)."),
+        Mistake(FLIP_K.t().tolist(),
+                "A transpose swaps rows and columns (a 2 x 3 kernel becomes 3 x 2); a turn by "
+                "180 degrees keeps the shape and reverses both axes.",
+                lambda K2: K2.shape == (3, 2)),
+    ),
+))
+
+
+# -- 6. the matrix M: how many of its entries hold a weight ------------------------------
+
+MATRIX_INPUT, MATRIX_KERNEL = (5, 5), (3, 3)
+
+
+def _index() -> torch.Tensor:
+    return conv_matrix_index(MATRIX_INPUT, MATRIX_KERNEL)
+
+
+register(Exercise(
+    name="ch1.matrix_weights",
+    form=WholeNumber(),
+    solution=lambda: int((_index() >= 0).sum()),
+    praise="9 rows (one per output cell), each holding the kernel's 9 weights: 81 of the "
+           "225 entries.",
+    hint="M has one row per output cell. How many output cells are there, and how many of "
+         "the kernel's weights does each row hold?",
+    mistakes=(
+        Mistake(_index().numel(),
+                "That counts every entry of M, the zeros too: 9 rows by 25 columns. Count "
+                "only the entries that hold a weight."),
+        Mistake(int((_index() < 0).sum()),
+                "That is the number of zeros. Count the entries that hold a weight."),
+        Mistake(int(_index().max()) + 1,
+                "9 is the number of rows of M (one per output cell) and of the kernel's "
+                "weights; each row holds all 9 of them."),
+        Mistake(_index().shape[1],
+                "25 is the number of columns of M, one per input cell."),
     ),
 ))
