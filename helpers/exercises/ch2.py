@@ -1,5 +1,5 @@
 """Chapter 2's exercises: padding for an even kernel, a dilated shape, the columns a
-stride never reads, and reflect padding written out."""
+stride never reads, reflect padding written out, and per-side against total padding."""
 
 from __future__ import annotations
 
@@ -107,27 +107,86 @@ register(Exercise(
 ))
 
 
-# -- 4. reflect padding written out ---------------------------------------------------
+# -- 4. reflect padding written out, on a row and an amount the chapter does not show -----
 
-ROW_4 = torch.tensor([[[1.0, 2, 3, 4]]])
+ROW_4, PAD_4 = torch.tensor([[[1.0, 2, 3, 4, 5]]]), 3
 
 
-def _padded(mode: str) -> tuple[int, ...]:
-    return tuple(int(v) for v in F.pad(ROW_4, (2, 2), mode=mode).flatten().tolist())
+def _padded(mode: str) -> list[int]:
+    return [int(v) for v in F.pad(ROW_4, (PAD_4, PAD_4), mode=mode).flatten().tolist()]
 
 
 register(Exercise(
     name="ch2.reflect_row",
-    form=WholeNumbers(8, "[0, 0, 1, 2, 3, 4, 0, 0]"),
-    solution=lambda: list(_padded("reflect")),
-    praise="Reflection mirrors around the edge cell, which is not repeated.",
-    hint="Read outwards from the edge: the cell next to the edge cell comes first.",
+    form=WholeNumbers(ROW_4.shape[-1] + 2 * PAD_4, "[9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]"),
+    solution=lambda: _padded("reflect"),
+    praise="Reflection mirrors around the edge cell, which is not repeated: 4 3 2 on the "
+           "left, 4 3 2 on the right.",
+    hint="Read outwards from the edge: the cell next to the edge cell comes first, then the "
+         "one after it.",
     mistakes=(
-        Mistake([2, 1, 1, 2, 3, 4, 4, 3], "That mirror repeats the edge cell (numpy's "
-                                          "'symmetric'); PyTorch's reflect does not."),
-        Mistake(list(_padded("replicate")), "That is 'replicate' (the edge copied outwards); "
-                                            "reflect mirrors."),
-        Mistake(list(_padded("circular")), "That is 'circular' (the other end wraps around); "
-                                           "reflect mirrors."),
+        Mistake(_padded("constant"), "That is zero padding; reflect copies cells from inside "
+                                     "the row, mirrored around the edge cell."),
+        Mistake(ROW_4[0, 0, :PAD_4].flip(0).tolist() + ROW_4.flatten().tolist()
+                + ROW_4[0, 0, -PAD_4:].flip(0).tolist(),
+                "That mirror repeats the edge cell (numpy's 'symmetric'); PyTorch's reflect "
+                "does not: the first padded cell is the edge cell's neighbour."),
+        Mistake(_padded("replicate"), "That is 'replicate' (the edge copied outwards); "
+                                      "reflect mirrors."),
+        Mistake(_padded("circular"), "That is 'circular' (the other end wraps around); "
+                                     "reflect mirrors."),
+    ),
+))
+
+
+# -- 5. per-side against total padding -----------------------------------------------
+
+KERNEL_5, TOTALS_5, INPUT_5 = (7, 3), (6, 2), (10, 10)
+
+
+def _per_side() -> tuple[int, int]:
+    """The padding= that keeps INPUT_5's size with KERNEL_5, found by asking nn.Conv2d."""
+    return next((p_h, p_w) for p_h in range(KERNEL_5[0]) for p_w in range(KERNEL_5[1])
+                if _shape_with((p_h, p_w)) == INPUT_5)
+
+
+def _shape_with(padding) -> tuple[int, int]:
+    layer = nn.Conv2d(1, 1, KERNEL_5, padding=padding)
+    return tuple(layer(torch.zeros(1, 1, *INPUT_5)).shape[2:])
+
+
+register(Exercise(
+    name="ch2.per_side",
+    form=WholePair(),
+    solution=_per_side,
+    praise="(3, 1): half of each total, one share on each side.",
+    hint="padding= counts the cells on each side; a total of p_h rows is p_h / 2 above and "
+         "p_h / 2 below.",
+    mistakes=(
+        Mistake(TOTALS_5, "Those are the totals, as Dive into Deep Learning writes them; "
+                          "padding= counts each side, so halve them."),
+        Mistake(tuple(reversed(_per_side())), "The right numbers in the wrong order: rows "
+                                              "(height) first, then columns."),
+        Mistake(KERNEL_5, "That is the kernel's size; the padding that keeps the size is "
+                          "(k - 1) / 2 on each side."),
+    ),
+))
+
+register(Exercise(
+    name="ch2.totals_passed",
+    form=WholePair(),
+    solution=lambda: _shape_with(TOTALS_5),
+    praise="(16, 12): passed as padding=, the totals are added on each side, so the output "
+           "grows by them.",
+    hint="padding=(6, 2) puts 6 rows on each side and 2 columns on each side: "
+         "n + 2p - k + 1 per axis.",
+    mistakes=(
+        Mistake(INPUT_5, "That is what the totals mean in Dive into Deep Learning, but "
+                         "nn.Conv2d reads padding=(6, 2) per side: 6 rows above and 6 below."),
+        Mistake(tuple(reversed(_shape_with(TOTALS_5))),
+                "The right numbers in the wrong order: rows (height) first, then columns."),
+        Mistake(tuple(n + 2 * p for n, p in zip(INPUT_5, TOTALS_5, strict=True)),
+                "That is the padded input's size; the kernel then fits at n + 2p - k + 1 "
+                "positions."),
     ),
 ))
