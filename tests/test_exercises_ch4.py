@@ -42,6 +42,12 @@ def test_likely_mistakes_get_their_own_hint(name, answer, hint):
     assert not verdict and hint in verdict.message
 
 
+def test_a_fraction_is_told_what_the_answer_counts():
+    assert "multiply-adds are counted in whole numbers" in helpers.check("ch4.reduction_cost",
+                                                                         51_380_224.5).message
+    assert "parameters are counted" in helpers.check("ch4.parameters", 16_640.5).message
+
+
 def test_a_vector_of_the_wrong_shape_is_told_what_to_give():
     verdict = helpers.check("ch4.pixel_column", [[-3, 10, 17]])
     assert repr(verdict) == ("Not yet. Your answer has shape (1, 3). Give a list of 3 "

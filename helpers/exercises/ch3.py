@@ -38,7 +38,7 @@ def _multi_in_value(pos=POS1) -> int:
 
 register(Exercise(
     name="ch3.multi_in_value",
-    form=WholeNumber(),
+    form=WholeNumber(unit=None),  # a sum of products of whole numbers, not a count
     solution=_multi_in_value,
     praise="Channel 0 gives 9, channel 1 gives 6, and the output adds them: 15.",
     hint="Put the 2 x 2 window at row 1, column 0 of each channel, multiply by that "
@@ -61,7 +61,7 @@ def _layer_parameters() -> int:
 
 register(Exercise(
     name="ch3.parameters",
-    form=WholeNumber(),
+    form=WholeNumber("parameters"),
     solution=_layer_parameters,
     praise="16 filters of 3 x 5 x 5 weights make 1,200, plus one bias per output channel.",
     hint="Count the weight tensor c_o x c_i x k_h x k_w, then one bias per output channel.",
@@ -87,7 +87,7 @@ def _multiply_adds() -> int:
 
 register(Exercise(
     name="ch3.multiply_adds",
-    form=WholeNumber(),
+    form=WholeNumber("multiply-adds"),
     solution=_multiply_adds,
     praise="8 x 32 x 32 output values, each a sum of 3 x 3 x 3 = 27 products.",
     hint="Find the output shape first (padding 1 keeps 32 x 32); every output value costs "
@@ -144,7 +144,7 @@ def _separable_weights() -> int:
 
 register(Exercise(
     name="ch3.separable_weights",
-    form=WholeNumber(),
+    form=WholeNumber("weights"),
     solution=_separable_weights,
     praise="32 depthwise 3 x 3 kernels (288 weights) and a 64 x 32 pointwise layer (2,048).",
     hint="Count each layer's weight tensor: c_o x (c_i / groups) x k_h x k_w.",

@@ -18,7 +18,7 @@ def _parameters() -> int:
 
 register(Exercise(
     name="ch4.parameters",
-    form=WholeNumber(),
+    form=WholeNumber("parameters"),
     solution=_parameters,
     praise="256 x 64 = 16,384 weights and 256 biases, one per output channel.",
     hint="Count c_o x c_i weights, then the biases: one per output channel.",
@@ -116,7 +116,7 @@ def _reduction_cost() -> int:
 
 register(Exercise(
     name="ch4.reduction_cost",
-    form=WholeNumber(),
+    form=WholeNumber("multiply-adds"),
     solution=_reduction_cost,
     praise="56 x 56 pixels, 64 outputs each, 256 multiply-adds per output.",
     hint="Each of the 56 x 56 pixels needs c_o outputs of c_i multiply-adds each.",

@@ -27,8 +27,13 @@ class Form:
         return a == b
 
 
-def whole_number(value, what: str) -> int:
-    """`value` as an int if it is a whole number (int, integral float, 0-d tensor)."""
+CELLS = "cells and positions"  # what most counts in the book count
+
+
+def whole_number(value, what: str, unit: str | None = CELLS) -> int:
+    """`value` as an int if it is a whole number (int, integral float, 0-d tensor); a
+    fraction is told that `unit` (what the answer counts, if it counts) are counted in
+    whole numbers."""
     if isinstance(value, torch.Tensor):
         if value.numel() != 1 or value.dim() > 0:
             raise FormError(f"{what} is a tensor of shape {tuple(value.shape)}, not one number.")
@@ -40,17 +45,23 @@ def whole_number(value, what: str) -> int:
     if isinstance(value, numbers.Integral):
         return int(value)
     if not math.isfinite(value) or not float(value).is_integer():
-        raise FormError(f"{what} is {value!r}, which is not a whole number; "
-                        "cells and positions are counted in whole numbers.")
+        counted = f"; {unit} are counted in whole numbers" if unit else ""
+        raise FormError(f"{what} is {value!r}, which is not a whole number{counted}.")
     return int(value)
 
 
 class WholeNumber(Form):
+    """One whole number; `unit` names what it counts (plural, or None for a value that
+    is no count), for the hint on a fraction."""
+
     description = "a whole number, e.g. 12"
     wrong = ("49", 49.7, (7, 7), True, [49], torch.ones(2))
 
+    def __init__(self, unit: str | None = CELLS):
+        self.unit = unit
+
     def parse(self, answer) -> int:
-        return whole_number(answer, "Your answer")
+        return whole_number(answer, "Your answer", self.unit)
 
 
 class WholePair(Form):
