@@ -1,7 +1,7 @@
 """Read the arithmetic a frame shows and check it against the step model.
 
 A frame's `.cbk-math` lines look like `0×0 + 1×1 + 3×2 + 4×3 = 19`,
-`channel 0: ... = 19` (`input channel 0: ...` with several output channels),
+`input channel 0: ... = 19` (`channel 0: max(...)` in pooling),
 `K[0]: ... = 19` (a 3-D kernel's slice 0), `19 + 37 = 56`, `max(1, −∞, 3) = 3` or
 `(1 + 2 + 0) / 3 = 1`. Each line must add up, and the last must end with the
 model's value as the book prints it. A 1x1 convolution's value is a vector, one

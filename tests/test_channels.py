@@ -57,6 +57,8 @@ def test_worked_example_three_output_channels():
     assert steps.kernel.shape == (3, 2, 2, 2) and steps.bias == (0.0, 0.0, 0.0)
     assert repr(steps) == ("StepSequence(corr2d, input 2x3x3, kernel 3x2x2x2, padding (0, 0), "
                            "stride (1, 1), 12 steps)")
+    one_filter = helpers.conv2d_steps(X, K[0])  # c_i x k_h x k_w: its shape, not the window's
+    assert repr(one_filter).startswith("StepSequence(corr2d, input 2x3x3, kernel 2x2x2, ")
     assert steps.code == "F.conv2d(X[None], K)[0]"
     torch.testing.assert_close(helpers.corr2d_multi_in_out(X, K), steps.output)
 

@@ -75,12 +75,20 @@ def test_arithmetic_per_input_channel_then_total_and_bias(frames):
         assert f'data-value="{step.value!r}"' in frame
 
 
+def test_a_bias_of_zero_is_written_too_where_each_output_channel_has_one():
+    steps = helpers.conv2d_steps(X, K, bias=[0.0, 10.0, 100.0])
+    first, sums = steps[0], " + ".join(fmt(s) for s in steps[0].partial_sums)
+    assert math_lines(ChannelsRenderer(steps)(0))[-1] == f"{sums} + 0 (bias) = {fmt(first.value)}"
+    one_out = helpers.conv2d_steps(X, K[0])  # one output channel, no bias: none is written
+    assert "(bias)" not in helpers.frames.renderer(one_out)(0)
+
+
 def test_aria_label_says_which_kernel_made_the_output(frames):
     label = re.search(r'aria-label="([^"]*)"', frames[5]).group(1)
     assert label.startswith("demo, step 6 of 12: the window covers input rows 0 to 1, "
                             "columns 1 to 2; output [channel 1, 0, 1]: input channel 0: ")
     assert "37 + 63 + (\u22121) (bias) = 99" in label
-    assert label.endswith("Output channel 1 is made by kernel K[1] (2 slices, one per input "
+    assert label.endswith("Output channel 1 is made by filter K[1] (2 slices, one per input "
                           "channel) and bias (\u22121).")
     assert 'role="img"' in frames[5]
     assert "demo \u00b7 step 6 of 12 \u00b7 output [channel 1, 0, 1]" in frames[5]
@@ -89,8 +97,8 @@ def test_aria_label_says_which_kernel_made_the_output(frames):
 def test_flip_padding_and_one_input_channel_are_said():
     steps = helpers.conv2d_steps(X[:1], K[:, :1], padding=1, stride=2, flip=True)
     frame = ChannelsRenderer(steps)(0)
-    assert "K 3\u00d71\u00d72\u00d72, turned 180\u00b0: row o makes Y[o], output 2\u00d72 " \
-           "(stride 2)" in frame
+    assert "K 3\u00d71\u00d72\u00d72, turned 180\u00b0: a filter of 1 slice per output channel, " \
+           "output 2\u00d72 (stride 2)" in frame
     assert "X: 1 channel, 3\u00d73, padding 1" in frame
     assert '<div class="cbk-op">\u2217</div>' in frame
     assert math_lines(frame)[-1].endswith(f"= {fmt(steps[0].value)}")  # one channel: no prefix

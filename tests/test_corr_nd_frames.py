@@ -118,7 +118,7 @@ def test_3d_frame_shows_every_slice_and_the_window_through_depth():
     assert step.out_pos == (1, 1, 2) and {c[0] for c in step.cells} == {1, 2}
     frame = corr_nd_renderer(steps)(14)
     assert frame.count("<svg") == 5 + 2 + 4  # padded slices, kernel slices, output slices
-    assert "x[0] \u00b7 K[0]" in frame and "x[1] \u00b7 K[1]" in frame
+    assert "X[0] \u00b7 K[0]" in frame and "X[1] \u00b7 K[1]" in frame
     assert frame.count('<g class="w">') == 8 and frame.count('<g class="o">') == 1
     assert ("K[0]: 6\u00d71 + 7\u00d71 + 10\u00d71 + 11\u00d71 = 34</div>"
             "<div>K[1]: 22\u00d71") in frame

@@ -71,7 +71,9 @@ def test_multi_channel_and_bias_arithmetic():
     steps = helpers.conv2d_steps(torch.stack([X3, X3 + 1]), torch.stack([K2, K2 + 1]), bias=0.5)
     lines = math_lines(frames.renderer(steps)(0))
     assert lines[-1] == "19 + 37 + 0.5 (bias) = 56.5"
-    assert lines[0].startswith("channel 0: 0\u00d70 + 1\u00d71")
+    assert lines[0].startswith("input channel 0: 0\u00d70 + 1\u00d71")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", frames.renderer(steps)(0))
+    assert captions[:2] == ["input channel 0: 3\u00d73", "slice 0: 2\u00d72"]  # channel c, slice c
     single = math_lines(frames.renderer(helpers.conv2d_steps(X3, -K2, bias=-1))(0))
     assert single == [
         "0\u00d70 + 1\u00d7(\u22121) + 3\u00d7(\u22122) + 4\u00d7(\u22123) = \u221219",

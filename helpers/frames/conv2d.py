@@ -12,7 +12,8 @@ from .window2d import Window2dRenderer
 class Conv2dRenderer(Window2dRenderer):
     """Draws the frames of a convolution's StepSequence."""
 
-    CHANNEL = "channel"  # what the arithmetic calls an input channel
+    CHANNEL = "input channel"  # what the labels and the arithmetic call one
+    BIAS_ALWAYS = False  # whether the arithmetic writes a bias of 0 too
 
     def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         super().__init__(steps, cell=cell, title=title)
@@ -34,7 +35,7 @@ class Conv2dRenderer(Window2dRenderer):
                 for k in self.steps.kernel]
 
     def arithmetic(self, step: Step) -> str:
-        return conv_math(step, self.CHANNEL)
+        return conv_math(step, self.CHANNEL, bias_always=self.BIAS_ALWAYS)
 
     def body(self, step: Step, index: int, arithmetic: str) -> str:
         looks = self.window_looks(step)
@@ -45,9 +46,12 @@ class Conv2dRenderer(Window2dRenderer):
         symbol = "\u2217" if self.steps.flip else "\u22c6"  # convolution or cross-correlation
         rows = []
         for ch, (svg, kernel) in enumerate(zip(inputs, self._kernels, strict=True)):
-            label = f"channel {ch}: " if many else ""
-            row = (f'<div class="cbk-row">{figure(svg, label + caps["input"])}'
-                   f'<div class="cbk-op">{symbol}</div>{figure(kernel, caps["kernel"])}')
+            # several input channels: channel c meets the kernel's slice c
+            x_cap, k_cap = ((f"{self.CHANNEL} {ch}: " + caps["input"].removeprefix("input "),
+                             f"slice {ch}: " + caps["kernel"].removeprefix("kernel "))
+                            if many else (caps["input"], caps["kernel"]))
+            row = (f'<div class="cbk-row">{figure(svg, x_cap)}'
+                   f'<div class="cbk-op">{symbol}</div>{figure(kernel, k_cap)}')
             if many:
                 row += f'<div class="cbk-sum">= {fmt(step.partial_sums[ch])}</div>'
             rows.append(row + "</div>")
@@ -56,9 +60,10 @@ class Conv2dRenderer(Window2dRenderer):
                 f'{self._shape}<div class="cbk-math">{arithmetic}</div>')
 
 
-def conv_math(step: Step, channel: str = "channel") -> str:
+def conv_math(step: Step, channel: str = "input channel", *, bias_always: bool = False) -> str:
     """The step's products and sums, one line per input channel (each named `channel` and
-    its number when there are several), then the total with the bias."""
+    its number when there are several), then the total with the bias (when it is not 0,
+    or always with `bias_always`)."""
     lines = []
     many = len(step.products) > 1
     for ch, (xs, ws) in enumerate(zip(step.inputs, step.weights, strict=True)):
@@ -69,9 +74,9 @@ def conv_math(step: Step, channel: str = "channel") -> str:
         lines.append(f"{prefix}{terms} = {fmt(total)}")
     if many:
         lines.append(" + ".join(fmt(s) for s in step.partial_sums)
-                     + (f" + {factor(step.bias)} (bias)" if step.bias else "")
+                     + (f" + {factor(step.bias)} (bias)" if step.bias or bias_always else "")
                      + f" = <b>{fmt(step.value)}</b>")
-    elif step.bias:
+    elif step.bias or bias_always:
         lines.append(f"{fmt(step.value - step.bias)} + {factor(step.bias)} (bias) "
                      f"= <b>{fmt(step.value)}</b>")
     else:

@@ -43,7 +43,7 @@ STYLE = style("conv2d_channels")
 class ChannelsRenderer(Conv2dRenderer):
     """Draws the frames of a StepSequence whose kernel is `c_o x c_i x k_h x k_w`."""
 
-    CHANNEL = "input channel"
+    BIAS_ALWAYS = True  # a layer's bias, one per output channel, 0 or not
 
     def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         c_o, c_i, k_h, k_w = steps.kernel.shape
@@ -109,8 +109,8 @@ class ChannelsRenderer(Conv2dRenderer):
                         f'{bias_div}{out}'
                         f'<div class="cbk-sum">Y[{o}]</div></div>')
         options = caps["kernel"].removeprefix(f"kernel {k_h}\u00d7{k_w}")
-        kernel = (f"K {c_o}\u00d7{c_i}\u00d7{k_h}\u00d7{k_w}{options}: row o makes Y[o], "
-                  f"{caps['output']}")
+        kernel = (f"K {c_o}\u00d7{c_i}\u00d7{k_h}\u00d7{k_w}{options}: a filter of {c_i} "
+                  f"slice{'s' * (c_i > 1)} per output channel, {caps['output']}")
         return (f'{STYLE}<div class="cbk-ch"><div class="cbk-row"><figure>'
                 f'<div class="cbk-chin">{channels}</div>'
                 f"<figcaption>X: {c_i} channel{'s' * (c_i > 1)}, {shape}</figcaption></figure>"
@@ -122,7 +122,7 @@ class ChannelsRenderer(Conv2dRenderer):
     def describe(self, step: Step, arithmetic: str) -> str:
         """Window, output cell, arithmetic, and which filter and bias made it."""
         o, c_i = step.out_channel, self.steps.kernel.shape[1]
-        return (f"{super().describe(step, arithmetic)}. Output channel {o} is made by kernel "
+        return (f"{super().describe(step, arithmetic)}. Output channel {o} is made by filter "
                 f"K[{o}] "
                 f"({c_i} slice{'s' * (c_i > 1)}, one per input channel) and bias "
                 f"{factor(step.bias)}.")

@@ -158,7 +158,7 @@ class Corr3dRenderer(CorrNdRenderer):
                         for z, plane in enumerate(steps.padded)]
         self._looks = [[["p" if pad else "d" for pad in row] for row in plane]
                        for plane in self._base]
-        self._names = [f"x[{z - front}]" if 0 <= z - front < n_d else "pad"
+        self._names = [f"X[{z - front}]" if 0 <= z - front < n_d else "pad"
                        for z in range(depth)]
         self._kernel = "".join(
             figure(Grid(numbers(plane), cell=cell)

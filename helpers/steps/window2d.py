@@ -79,8 +79,8 @@ class StepSequence(StepRecords):
     def __repr__(self) -> str:
         shape = "x".join(map(str, self.input_shape))
         what = "kernel" if self.kernel is not None else "window"
-        if self.kernel is not None and self.kernel.dim() == 4:
-            what += " " + "x".join(map(str, self.kernel.shape[:2])) + "x"
+        if self.kernel is not None and len(self.input_shape) == 3:  # K's shape, as given
+            what += " " + "x".join(map(str, self.kernel.shape[:-2])) + "x"
         else:
             what += " "
         padding = self.padding.symmetric() or tuple(self.padding)
