@@ -276,7 +276,8 @@ class DigitPadCheck(WidgetCheck):
 
 class PictureUploadCheck(WidgetCheck):
     """Uploading a small PNG (made here) shows it and its kernel outputs, decoded by the
-    kernel; uploading a text file or a huge one shows a message; no file is kept."""
+    kernel; uploading a text file or a huge one shows a message above them, which stay; no
+    file is kept."""
 
     def png(self) -> bytes:
         rows, cols = np.mgrid[0:UPLOAD_SHAPE[0], 0:UPLOAD_SHAPE[1]]
@@ -331,16 +332,22 @@ class PictureUploadCheck(WidgetCheck):
                             and seen["picture"] == f"{name} {h}x{w}" and seen["decoded"]
                             and seen["images"] == first["images"])
         self.root.screenshot(path=self.shot.with_name(self.shot.stem + "-uploaded.png"))
+
+        def kept(seen, model) -> bool:
+            """The PNG and its maps are still shown and held; no file is kept."""
+            return (model["name"] == name and model["shape"] == [3, h, w]
+                    and model["files_kept"] == 0 and seen["picture"] == f"{name} {h}x{w}"
+                    and seen["images"] == uploaded["images"])
+
         self.upload("notes.txt", "text/plain", b"a shopping list, not a picture\n")
-        refused = self.expect("the message for a text file", lambda seen, model:
-                              model["shape"] is None and model["files_kept"] == 0
+        refused = self.expect("the message for a text file, above the last pictures",
+                              lambda seen, model: kept(seen, model)
                               and model["message"].startswith("notes.txt is not a picture")
-                              and seen["message"] == model["message"]
-                              and seen["picture"] is None)
+                              and seen["message"] == model["message"])
         huge = b"\xff\xd8\xff" + bytes(HUGE_UPLOAD)  # a JPEG's first bytes, then too many
         self.upload("huge.jpg", "image/jpeg", huge)
-        too_big = self.expect("the message for a huge file", lambda seen, model:
-                              model["shape"] is None and model["files_kept"] == 0
+        too_big = self.expect("the message for a huge file, above the last pictures",
+                              lambda seen, model: kept(seen, model)
                               and model["message"].startswith("huge.jpg has ")
                               and seen["message"] == model["message"])
         return (f"showed {name} ({h}x{w}) with {uploaded['images'] - 1} output maps; refused "

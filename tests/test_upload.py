@@ -124,16 +124,30 @@ def test_uploading_a_picture_replaces_it_and_keeps_no_bytes():
     assert view.upload.value == ()
 
 
-def test_uploading_a_non_picture_shows_a_message_and_keeps_nothing():
-    view = PictureUpload(KERNELS, torch.rand(3, 4, 4))
+def test_uploading_a_non_picture_shows_a_message_above_the_last_pictures():
+    start = torch.rand(3, 4, 4)
+    view = PictureUpload(KERNELS, start, name="start")
+    pictures = view.view.value
     view.upload.value = ({"name": "notes.txt", "type": "text/plain", "size": 0,
                           "content": memoryview(b"hello"), "last_modified": MODIFIED},)
-    assert view.picture is None and view.outputs == {}
     assert view.message.startswith("notes.txt is not a picture")
-    assert 'class="cbk-msg"' in view.view.value and "<img" not in view.view.value
+    assert view.name == "start" and torch.equal(view.picture, start)  # nothing of it is kept
+    message, _, rest = view.view.value.partition('<div class="cbk-picture"')
+    assert 'class="cbk-msg"' in message and '<div class="cbk-picture"' + rest == pictures
     assert view.upload.value == ()
     view.load(encoded(gradient(3, 3)), "fine.png")  # the next picture works again
     assert view.message == "" and view.picture.shape == (3, 3, 3)
+    assert "cbk-msg" not in view.view.value
+
+
+def test_the_button_hides_its_count_of_files_which_is_always_0():
+    view = PictureUpload(KERNELS, torch.rand(3, 4, 4))
+    assert "cbk-upload" in view.upload._dom_classes
+    button, note = view.children[1].children
+    assert button is view.upload
+    page = note.value
+    assert '.cbk-upload::after{content:"Upload a picture"' in page
+    assert ".cbk-upload{font-size:0}" in page
 
 
 def test_kernels_must_have_three_input_channels():

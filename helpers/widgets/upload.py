@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 from collections.abc import Mapping
 
 import ipywidgets as widgets
@@ -60,6 +61,15 @@ def decode_picture(data: bytes, *, name: str = "the file", max_bytes: int = MAX_
     return torch.from_numpy(np.asarray(rgb).copy()).permute(2, 0, 1).float() / 255
 
 
+def _without_count(description: str) -> str:
+    """CSS that shows a FileUpload's button (class cbk-upload) with its icon and
+    `description` but not the count of files it holds, always 0 here (its value is emptied
+    at once, so that no file is kept)."""
+    return (f"<style>.cbk-upload{{font-size:0}}.cbk-upload>i,.cbk-upload::after"
+            f"{{font-size:var(--jp-widgets-font-size)}}.cbk-upload::after"
+            f"{{content:{json.dumps(description)}/''}}</style>")
+
+
 def _size(count: int) -> str:
     """A number of bytes as people say it: 20 MB, 1.5 MB, 30 kB."""
     return f"{count / 1e6:.3g} MB" if count >= 1e6 else f"{count / 1e3:.3g} kB"
@@ -93,7 +103,7 @@ class PictureUpload(widgets.VBox):
     `kernels` maps a name to a `c_o x 3 x k_h x k_w` kernel; each output channel is
     shown as a map beside the picture. The widget starts on `picture` (a `3 x h x w`
     tensor named `name`). A file that is not a picture, or is too large, shows a message
-    and is dropped; nothing of it is kept.
+    above the last pictures, which stay; nothing of the file is kept.
     """
 
     def __init__(self, kernels: Mapping, picture, *, name: str = "sample picture",
@@ -107,14 +117,17 @@ class PictureUpload(widgets.VBox):
         self.max_bytes, self.side = max_bytes, side
         self.picture, self.name, self.message = None, "", ""
         self.outputs: dict[str, torch.Tensor] = {}
+        self._figures = ""  # the last pictures shown, which a refused file leaves in place
         self.upload = widgets.FileUpload(
             accept="image/*", multiple=False, description="Upload a picture",
             tooltip=f"read in the kernel, never sent anywhere{NEEDS_KERNEL}",
             layout=widgets.Layout(width="auto"))
+        self.upload.add_class("cbk-upload")
         self.view = widgets.HTML()
         self.upload.observe(self._on_upload, "value")
-        note = widgets.HTML(f"<small>PNG, JPEG, GIF, BMP or WebP, up to {_size(max_bytes)}; "
-                            f"shrunk to at most {side} pixels a side.</small>")
+        note = widgets.HTML(f"{_without_count(self.upload.description)}<small>PNG, JPEG, GIF, "
+                            f"BMP or WebP, up to {_size(max_bytes)}; shrunk to at most {side} "
+                            "pixels a side.</small>")
         super().__init__([widgets.HTML(STYLE), widgets.HBox([self.upload, note]),
                           self.view])
         self.show(picture, name)
@@ -129,19 +142,24 @@ class PictureUpload(widgets.VBox):
             figures += [picture_html(y, caption=key if len(Y) == 1 else f"{key}, channel {o}")
                         for o, y in enumerate(Y)]
         h, w = picture.shape[1:]
-        self.view.value = (f'<div class="cbk-picture" data-picture="{html.escape(name)} '
-                           f'{h}x{w}" style="display:flex;flex-wrap:wrap">{"".join(figures)}'
-                           "</div>")
+        self._figures = (f'<div class="cbk-picture" data-picture="{html.escape(name)} '
+                         f'{h}x{w}" style="display:flex;flex-wrap:wrap">{"".join(figures)}'
+                         "</div>")
+        self.view.value = self._figures
 
     def load(self, data: bytes, name: str) -> None:
-        """Read a file's bytes as the upload button does; a ValueError becomes a message."""
+        """Read a file's bytes as the upload button does; a ValueError becomes a message
+        above the pictures shown before."""
         try:
             picture = decode_picture(data, name=name, max_bytes=self.max_bytes, side=self.side)
         except ValueError as error:
-            self.picture, self.outputs, self.name, self.message = None, {}, "", str(error)
-            self.view.value = message_frame(self.message, title="your picture")
+            self._refuse(str(error))
             return
         self.show(picture, name)
+
+    def _refuse(self, message: str) -> None:
+        self.message = message
+        self.view.value = message_frame(message, title="your picture") + self._figures
 
     def _on_upload(self, change) -> None:
         files = change["new"]
@@ -151,8 +169,7 @@ class PictureUpload(widgets.VBox):
         _, error = guarded(self.load, file["content"], file["name"])
         self.upload.value = ()  # the file's bytes are not kept, in the kernel or the page
         if error:  # load() shows its own messages: this is a bug
-            self.picture, self.message = None, error
-            self.view.value = message_frame(self.message, title="your picture")
+            self._refuse(error)
 
     def __repr__(self) -> str:
         return f"PictureUpload({', '.join(self.kernels)})"
