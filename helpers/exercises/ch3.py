@@ -136,9 +136,12 @@ register(Exercise(
 
 # -- 5. a depthwise-separable block ------------------------------------------------------------
 
-def _separable_weights() -> int:
-    depthwise = nn.Conv2d(32, 32, 3, groups=32, bias=False)
-    pointwise = nn.Conv2d(32, 64, 1, bias=False)
+C_IN, C_OUT, K5 = 64, 128, 5  # not the chapter's worked example (32 -> 64, 3 x 3)
+
+
+def _separable_weights(k: int = K5) -> int:
+    depthwise = nn.Conv2d(C_IN, C_IN, k, groups=C_IN, bias=False)
+    pointwise = nn.Conv2d(C_IN, C_OUT, 1, bias=False)
     return _parameters(depthwise, pointwise)
 
 
@@ -146,15 +149,21 @@ register(Exercise(
     name="ch3.separable_weights",
     form=WholeNumber("weights"),
     solution=_separable_weights,
-    praise="32 depthwise 3 x 3 kernels (288 weights) and a 64 x 32 pointwise layer (2,048).",
+    praise="64 depthwise 5 x 5 kernels (1,600 weights) and a 128 x 64 pointwise layer "
+           "(8,192).",
     hint="Count each layer's weight tensor: c_o x (c_i / groups) x k_h x k_w.",
     mistakes=(
-        Mistake(_parameters(nn.Conv2d(32, 64, 3, bias=False)),
-                "That is an ordinary 3 x 3 layer from 32 to 64 channels, the layer the block "
-                "replaces."),
-        Mistake(32 * 32 * 9 + 64 * 32, "With groups=32 each output channel of the depthwise "
-                                       "layer reads one input channel, so its weight is "
-                                       "32 x 1 x 3 x 3."),
-        Mistake(32 * 9, "That is the depthwise layer alone; add the 1 x 1 layer's weights."),
+        Mistake(_parameters(nn.Conv2d(C_IN, C_OUT, K5, bias=False)),
+                "That is an ordinary 5 x 5 layer from 64 to 128 channels, the layer the block "
+                "stands in for."),
+        Mistake(C_IN * C_IN * K5 * K5 + C_OUT * C_IN,
+                "With groups=64 each output channel of the depthwise layer reads one input "
+                "channel, so its weight is 64 x 1 x 5 x 5."),
+        Mistake(C_IN * K5 * K5, "That is the depthwise layer alone; add the 1 x 1 layer's "
+                                "weights."),
+        Mistake(_separable_weights(3), "That is the block with 3 x 3 kernels, as in the "
+                                       "chapter's example; here they are 5 x 5."),
+        Mistake(32 * 9 + 64 * 32, "That is the chapter's worked example, from 32 to 64 "
+                                  "channels; this block goes from 64 to 128."),
     ),
 ))
