@@ -24,6 +24,7 @@ import jinja2
 import markupsafe
 import mistune
 import nbformat
+import stored_widgets
 import vendor_js
 from nbconvert import HTMLExporter
 
@@ -125,13 +126,14 @@ class SiteExporter(HTMLExporter):
 
 def build(out: Path, folder: Path = NOTEBOOKS) -> list[Path]:
     """Write the site into `out` (replacing it); return the pages written."""
+    book = chapters(folder)
+    stored_widgets.require_stored_models([chapter.notebook for chapter in book])
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     vendor_js.install(out)
     shutil.copyfile(SITE / "book.css", out / vendor_js.STATIC / "book.css")
     exporter = SiteExporter(out, template_name="lab", template_file="chapter.html.j2",
                             extra_template_paths=[str(SITE)], **vendor_js.exporter_config())
-    book = chapters(folder)
     pages = []
     for index, chapter in enumerate(book):
         nb = for_the_page(nbformat.read(chapter.notebook, as_version=4), chapter.title)
@@ -153,7 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "html")
     args = parser.parse_args(argv)
-    pages = build(args.out)
+    try:
+        pages = build(args.out)
+    except stored_widgets.SavedFromKernel as error:
+        print(error, file=sys.stderr)
+        return 1
     print(f"{len(pages)} pages in {args.out}")
     return 0
 

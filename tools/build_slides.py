@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import stored_widgets
 import vendor_js
 from nbconvert import SlidesExporter
 
@@ -98,6 +99,7 @@ def index_page(notebooks: list[Path]) -> str:
 
 def build(out: Path, notebooks: list[Path]) -> list[Path]:
     """Write a deck for each notebook, the files they load and an index into `out`."""
+    stored_widgets.require_stored_models(notebooks)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     vendor_js.install(out, PACKAGES)
@@ -116,7 +118,11 @@ def build(out: Path, notebooks: list[Path]) -> list[Path]:
 def main(argv: list[str]) -> None:
     out = Path(argv[0]) if argv else ROOT / "build" / "slides"
     notebooks = [Path(name) for name in argv[1:]] or sorted(ROOT.glob("notebooks/*.ipynb"))
-    for deck in build(out, notebooks):
+    try:
+        decks = build(out, notebooks)
+    except stored_widgets.SavedFromKernel as error:
+        sys.exit(str(error))
+    for deck in decks:
         print(deck)
 
 
