@@ -60,8 +60,9 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--quick",
                     "--out", str(out)], check=True, capture_output=True, cwd=ROOT)
     results = json.loads(out.read_text())
-    assert set(results) == {"frame_ms", "param_change_ms", "notebooks", "total_seconds",
-                            "static"}
+    assert set(results) == {"frame_ms", "param_change_ms", "kernel_floor_seconds", "notebooks",
+                            "total_seconds", "static"}
+    assert results["kernel_floor_seconds"] > 0  # a kernel started and did the book's imports
     assert list(results["frame_ms"]) == list(KINDS)  # a frame of every kind, by its name
     for figures in results["frame_ms"].values():
         assert set(figures) == {"median", "p90", "baseline_median"}
@@ -72,3 +73,4 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     for name, figures in results["notebooks"].items():
         assert figures["bytes"] == (ROOT / "notebooks" / name).stat().st_size
         assert 0 < figures["widget_state_bytes"] < figures["bytes"]
+        assert figures["floor_multiple"] == figures["seconds"] / results["kernel_floor_seconds"]
