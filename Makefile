@@ -62,6 +62,7 @@ test: lint
 # then every page of the static site with the network blocked.
 e2e: setup $(E2E_STAMP) html
 	$(BIN)/python e2e/check_book.py
+	$(BIN)/python e2e/latency.py
 	$(BIN)/python e2e/slides.py
 	$(BIN)/python e2e/static_site.py
 
