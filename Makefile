@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks stale e2e bench html slides handout clean
+.PHONY: setup lab test lint notebooks stale e2e bench classroom html slides handout clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -74,6 +74,21 @@ html: setup
 # How fast the frames, parameter changes and notebooks are (CONTRIBUTING.md, "Performance").
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+# N students at once on a local JupyterHub (CONTRIBUTING.md, "Performance"): build/classroom.json.
+N ?= 4
+CLASSROOM_STAMP := $(VENV)/.installed-classroom
+PROXY_DIR := $(VENV)/classroom-proxy
+
+$(CLASSROOM_STAMP): pyproject.toml tools/hub/package-lock.json $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,classroom]'
+	mkdir -p $(PROXY_DIR)
+	cp tools/hub/package.json tools/hub/package-lock.json $(PROXY_DIR)/
+	npm ci --prefix $(PROXY_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+classroom: setup $(CLASSROOM_STAMP)
+	$(BIN)/python tools/classroom.py --students $(N)
 
 notebooks: setup
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
