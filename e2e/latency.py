@@ -48,9 +48,9 @@ from playwright.sync_api import Locator
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTING_CHANGES = 20
-PLAY_PRESSES = 5
+PLAY_PRESSES = 3
 TARGET_P95_MS = 150.0
-SETTLE_SECONDS = 0.5
+SETTLE_SECONDS = 0.3
 
 SETUP = "import torch\n\nimport helpers"
 # One player of each kind, with the control the test changes (first in its row).
