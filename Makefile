@@ -7,7 +7,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # The kernel spec and JupyterLab settings of .venv come first, whatever else is installed.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: setup lab test lint notebooks stale e2e bench classroom html slides handout clean
+.PHONY: setup lab test lint notebooks stale e2e bench classroom html slides handout assignments clean
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -47,6 +47,13 @@ $(E2E_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,e2e]'
 	touch $@
 
+# nbgrader, for `make assignments` and its test only (the teach extra of pyproject.toml).
+TEACH_STAMP := $(VENV)/.installed-teach
+
+$(TEACH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,teach]'
+	touch $@
+
 # JupyterLab on the reader's trusted copies of the chapters (my-notebooks/), at chapter 1, so
 # that saving never changes the book; `make lab BOOK=1` serves notebooks/ to change the book.
 lab: setup
@@ -55,7 +62,7 @@ lab: setup
 lint: setup
 	$(BIN)/ruff check .
 
-test: lint
+test: lint $(TEACH_STAMP)
 	$(BIN)/python -m pytest
 
 # Every notebook in a real JupyterLab and Debian's Chromium (see CONTRIBUTING.md, "Browser test"),
@@ -107,6 +114,11 @@ handout: setup
 	rm -rf build/handout
 	$(BIN)/python tools/build_handout.py build/handout $(NOTEBOOKS)
 	$(BIN)/python -m pytest build/handout
+
+# An nbgrader course in build/course/ from the chapters' exercises (README, "Teach from it");
+# `make assignments FULL=1` gives each chapter's whole text around its exercises.
+assignments: setup $(TEACH_STAMP)
+	$(BIN)/python tools/build_assignments.py $(if $(FULL),--full) build/course $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
