@@ -13,7 +13,9 @@ RIGHT = [
     ("ch4.pixel_column", torch.tensor([-3.0, 10.0, 17.0])),
     ("ch4.merge", torch.tensor([[0.0, 1.0], [1.0, 3.0]])),
     ("ch4.merge", [[0, 1], [1, 3]]),
-    ("ch4.reduction_cost", 51_380_224),
+    ("ch4.squeeze_cost", 12_443_648),
+    ("ch4.pixel_rows", [[0, 4], [1, 5], [2, 6], [3, 7]]),
+    ("ch4.pixel_rows", torch.arange(8.0).reshape(2, 2, 2).permute(1, 2, 0).reshape(4, 2)),
 ]
 MISTAKES = [
     ("ch4.parameters", 16_384, "weights only"),
@@ -25,9 +27,14 @@ MISTAKES = [
     ("ch4.pixel_column", [-3, 10], "3 numbers, one per output channel"),
     ("ch4.merge", [[2.0, 3.0], [1.0, 1.0]], "That is A @ B"),
     ("ch4.merge", [[1.0, 3.0], [1.0, 2.0]], "do not add them"),
-    ("ch4.reduction_cost", 102_760_448, "Halve it"),
-    ("ch4.reduction_cost", 16_384, "cost of one pixel"),
-    ("ch4.reduction_cost", 462_422_016, "not 9"),
+    ("ch4.squeeze_cost", 24_887_296, "Halve it"),
+    ("ch4.squeeze_cost", 2_408_448, "the 1x1 layer alone"),
+    ("ch4.squeeze_cost", 10_035_200, "the 5x5 layer alone"),
+    ("ch4.squeeze_cost", 120_422_400, "without the squeeze"),
+    ("ch4.squeeze_cost", 9_781_248, "not 24 x 24"),
+    ("ch4.pixel_rows", [[0, 1], [2, 3], [4, 5], [6, 7]], "without permute"),
+    ("ch4.pixel_rows", [[0, 1, 2, 3], [4, 5, 6, 7]], "pixels as columns"),
+    ("ch4.pixel_rows", [[0, 4], [2, 6], [1, 5], [3, 7]], "column by column"),
 ]
 
 
@@ -43,8 +50,8 @@ def test_likely_mistakes_get_their_own_hint(name, answer, hint):
 
 
 def test_a_fraction_is_told_what_the_answer_counts():
-    assert "multiply-adds are counted in whole numbers" in helpers.check("ch4.reduction_cost",
-                                                                         51_380_224.5).message
+    assert "multiply-adds are counted in whole numbers" in helpers.check("ch4.squeeze_cost",
+                                                                         12_443_648.5).message
     assert "parameters are counted" in helpers.check("ch4.parameters", 16_640.5).message
 
 

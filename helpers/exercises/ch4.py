@@ -1,4 +1,5 @@
-"""Chapter 4's exercises: what each wants, how it is judged, the likely mistakes."""
+"""Chapter 4's exercises: a 1x1 layer's parameters, one pixel's output column, two layers
+merged into one, the cost of a squeeze before a 5x5 layer, and the pixels as rows."""
 
 from __future__ import annotations
 
@@ -105,27 +106,77 @@ register(Exercise(
 ))
 
 
-# -- 4. the cost of a 1x1 reduction ------------------------------------------------------
+# -- 4. the cost of a squeeze before a 5x5 layer ------------------------------------------
 
-def _reduction_cost() -> int:
-    x = torch.empty(1, 256, 56, 56, device="meta")
+SIZE, C_IN, SQUEEZED, C_OUT = 28, 192, 16, 32  # GoogLeNet's inception (3a), its 5x5 branch
+
+
+def _multiply_adds(*layers: nn.Module, c_in: int = C_IN) -> int:
+    x = torch.empty(1, c_in, SIZE, SIZE, device="meta")
     with FlopCounterMode(display=False) as counter:
-        nn.Conv2d(256, 64, 1, bias=False, device="meta")(x)
+        nn.Sequential(*layers)(x)
     return counter.get_total_flops() // 2  # two operations per multiply-add
 
 
+def _squeeze(padding: int = 2) -> tuple[nn.Module, nn.Module]:
+    return (nn.Conv2d(C_IN, SQUEEZED, 1, bias=False, device="meta"),
+            nn.Conv2d(SQUEEZED, C_OUT, 5, padding=padding, bias=False, device="meta"))
+
+
 register(Exercise(
-    name="ch4.reduction_cost",
+    name="ch4.squeeze_cost",
     form=WholeNumber("multiply-adds"),
-    solution=_reduction_cost,
-    praise="56 x 56 pixels, 64 outputs each, 256 multiply-adds per output.",
-    hint="Each of the 56 x 56 pixels needs c_o outputs of c_i multiply-adds each.",
+    solution=lambda: _multiply_adds(*_squeeze()),
+    praise="28 x 28 pixels times (192 x 16 for the 1x1 layer + 16 x 32 x 25 for the 5x5 "
+           "one): a tenth of the 120 million a direct 5x5 layer from 192 channels needs.",
+    hint="Count each layer at every one of the 28 x 28 pixels: c_o x c_i x k_h x k_w "
+         "multiply-adds per pixel, then add the two layers.",
     mistakes=(
-        Mistake(2 * 56 * 56 * 256 * 64, "That is what FlopCounterMode reports: it counts a "
-                                        "multiply-add as two operations. Halve it."),
-        Mistake(256 * 64, "That is the cost of one pixel; the layer runs at every one of the "
-                          "56 x 56 pixels."),
-        Mistake(9 * 56 * 56 * 256 * 64, "A 1x1 kernel has one weight per pair of channels, "
-                                        "not 9."),
+        Mistake(2 * _multiply_adds(*_squeeze()),
+                "That is what FlopCounterMode reports: it counts a multiply-add as two "
+                "operations. Halve it."),
+        Mistake(_multiply_adds(_squeeze()[0]),
+                "That is the 1x1 layer alone; add the 5x5 layer on its 16 channels."),
+        Mistake(_multiply_adds(_squeeze()[1], c_in=SQUEEZED),
+                "That is the 5x5 layer alone; add the 1x1 layer that feeds it."),
+        Mistake(_multiply_adds(nn.Conv2d(C_IN, C_OUT, 5, padding=2, bias=False,
+                                         device="meta")),
+                "That is a 5x5 layer straight from 192 to 32 channels, without the squeeze."),
+        Mistake(_multiply_adds(*_squeeze(padding=0)),
+                "Padding 2 keeps the 5x5 layer's output at 28 x 28, not 24 x 24."),
+    ),
+))
+
+
+# -- 5. the pixels as the rows of a matrix ----------------------------------------------
+
+def _rows(X: torch.Tensor) -> torch.Tensor:
+    """Row p: the channel vector of pixel p, pixels in reading order."""
+    c_i, h, w = X.shape
+    return X.permute(1, 2, 0).reshape(h * w, c_i)
+
+
+ROWS = Numbers(2, "a 2-D tensor or a nested list, e.g. [[1, 2], [3, 4]]",
+               ("[[0, 4], [1, 5]]", [0.0, 4.0, 1.0, 5.0], [[True, False]], [["a", "b"]], 4.0))
+
+register(Exercise(
+    name="ch4.pixel_rows",
+    form=ROWS,
+    solution=lambda: _rows(X2),
+    praise="One row per pixel, in reading order, each holding that pixel's 2 channel values: "
+           "X2.permute(1, 2, 0).reshape(4, 2).",
+    hint="Row p holds pixel p's channel vector: pixel (0, 0) first, then (0, 1), (1, 0) and "
+         "(1, 1), and the values of channel 0 and channel 1 at that pixel.",
+    mistakes=(
+        Mistake(X2.reshape(4, 2),
+                "That is X2.reshape(4, 2) without permute. It reads the numbers in memory "
+                "order, all of channel 0 first, so each row holds two pixels of one channel. "
+                "A row must hold one pixel's 2 channel values."),
+        Mistake(X2.reshape(2, 4),
+                "Those are the pixels as columns, X2.reshape(2, 4), the form W X takes. Here "
+                "each pixel is a row: transpose it."),
+        Mistake(X2.permute(2, 1, 0).reshape(4, 2),
+                "Right rows, wrong order: you read the pixels column by column. Number them "
+                "in reading order, row by row: (0, 0), (0, 1), (1, 0), (1, 1)."),
     ),
 ))
