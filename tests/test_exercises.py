@@ -91,6 +91,15 @@ def test_hints_name_the_form_that_is_wanted():
         check("ch1.horizontal_edges", [1.0, -1.0]).message
 
 
+def test_a_count_of_one_and_a_short_row_are_named():
+    assert "Your answer has 1 value; give exactly two." in check("ch5.ceil_shape", (3,)).message
+    ragged = check("ch5.max_gradient", [[0, 2, 0], [0, 0, 0], [0, 2]]).message
+    assert "is not a grid: row 3 has 2 numbers, the others 3." in ragged
+    assert "rows have 1, 2 and 3 numbers" in check("ch5.max_gradient", [[1], [1, 2], [1, 2, 3]]
+                                                   ).message
+    assert "is not made of numbers" in check("ch5.max_gradient", [[0, "a"], [0, 1]]).message
+
+
 def test_an_unrecognised_wrong_answer_gets_the_general_hint():
     assert check("ch1.field_of_three", 50).message == EXERCISES["ch1.field_of_three"].hint
     assert check("ch1.output_shape", (9, 9)).message == EXERCISES["ch1.output_shape"].hint

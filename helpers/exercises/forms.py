@@ -77,9 +77,29 @@ class WholePair(Form):
         if not isinstance(answer, (tuple, list, torch.Size)):
             raise FormError(f"Your answer is one value ({answer!r}); give two.")
         if len(answer) != 2:
-            raise FormError(f"Your answer has {len(answer)} values; give exactly two.")
+            raise FormError(f"Your answer has {values(len(answer))}; give exactly two.")
         return tuple(whole_number(v, f"The {place} value") for v, place in
                      zip(answer, ("first", "second"), strict=True))
+
+
+def values(count: int) -> str:
+    return f"{count} value" if count == 1 else f"{count} values"
+
+
+def ragged_rows(answer) -> str | None:
+    """What is wrong with a list of rows of different lengths (None if it is not one)."""
+    if not isinstance(answer, (list, tuple)) or \
+            not all(isinstance(row, (list, tuple)) for row in answer):
+        return None
+    lengths = [len(row) for row in answer]
+    usual = max(lengths, key=lengths.count)
+    odd = [n for n, length in enumerate(lengths, start=1) if length != usual]
+    if not odd:
+        return None
+    if len(odd) > 1 or lengths.count(usual) == 1:
+        counts = ", ".join(map(str, lengths[:-1])) + f" and {lengths[-1]}"
+        return f"its rows have {counts} numbers; every row needs as many"
+    return f"row {odd[0]} has {lengths[odd[0] - 1]} numbers, the others {usual}"
 
 
 def real_tensor(answer, what: str = "Your answer") -> torch.Tensor:
@@ -90,6 +110,9 @@ def real_tensor(answer, what: str = "Your answer") -> torch.Tensor:
     try:
         t = torch.as_tensor(answer)
     except (TypeError, ValueError, RuntimeError):
+        ragged = ragged_rows(answer)
+        if ragged:
+            raise FormError(f"{what} is not a grid: {ragged}.") from None
         raise FormError(f"{what} {answer!r} is not made of numbers.") from None
     if t.dtype == torch.bool or t.is_complex():
         raise FormError(f"{what} holds {t.dtype} values; give real numbers.")
@@ -140,7 +163,7 @@ class WholeNumbers(Form):
         if not isinstance(answer, (tuple, list)):
             raise FormError(f"Your answer is one value ({answer!r}), not a list of them.")
         if self.count is not None and len(answer) != self.count:
-            raise FormError(f"Your answer has {len(answer)} values; give exactly {self.count}.")
+            raise FormError(f"Your answer has {values(len(answer))}; give exactly {self.count}.")
         return tuple(whole_number(v, f"Value {n}") for n, v in enumerate(answer, start=1))
 
 
