@@ -263,8 +263,8 @@ def pool_output_shape(input_size, pool_size, *, padding=0, stride=1, ceil_mode=F
     for axis in (0, 1):
         if 2 * p[axis] > k[axis]:
             raise ValueError(
-                f"padding {p[axis]} is more than half the pool size {k[axis]}: "
-                "a window could then hold nothing but padding (PyTorch refuses this too)"
+                f"padding {p[axis]} is more than half the pool size {k[axis]}, which "
+                "PyTorch refuses: pad should be at most half of effective kernel size"
             )
     shape = tuple(_pool_size_1d(n[a], k[a], p[a], s[a], ceil_mode) for a in (0, 1))
     if min(shape) < 1:  # only a window larger than the padded input leaves no output

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from .engine import Exercise, Mistake, register
-from .forms import Function, Grid, WholePair
+from .forms import Function, Grid, Numbers, WholeNumbers, WholePair
 
 SIX = torch.zeros(1, 1, 6, 6)
 
@@ -123,5 +124,78 @@ register(Exercise(
                 "mean.",
                 lambda out: out.shape == (3,) and torch.allclose(
                     out, Function.example.amax(dim=(-2, -1)))),
+    ),
+))
+
+
+X6 = torch.arange(36.0).reshape(1, 6, 6)
+
+
+register(Exercise(
+    name="ch5.default_stride",
+    form=Numbers(2, "a grid of numbers (height x width), a tensor or a nested list",
+                 ("[[7, 9]]", 3.0, [7.0, 9.0], [[True, False]], torch.ones(1, 3, 3),
+                  [[7, 9, 11], [19, 21]])),
+    solution=lambda: nn.MaxPool2d(2)(X6)[0],
+    praise="The stride defaults to the window, so the nine 2 x 2 blocks sit side by side, "
+           "and each block's largest value is its bottom-right cell.",
+    hint="Cut the 6 x 6 grid into 2 x 2 blocks that do not overlap, and keep the largest "
+         "value of each.",
+    mistakes=(
+        Mistake(F.max_pool2d(X6, 2, stride=1)[0],
+                "That is stride 1, the default of d2l's pool2d and helpers.pool2d. In "
+                "nn.MaxPool2d the stride defaults to the window: 2 x 2 blocks side by side."),
+        Mistake(F.avg_pool2d(X6, 2)[0],
+                "The right blocks, but those are their means: max pooling keeps the largest."),
+        Mistake(X6[0, ::2, ::2],
+                "Those are the top-left cells of the blocks: the largest of each 2 x 2 block "
+                "is its bottom-right cell."),
+        Mistake(nn.MaxPool2d(3)(X6)[0],
+                "That pools with 3 x 3 windows; nn.MaxPool2d(2) has 2 x 2 windows (and "
+                "stride 2)."),
+    ),
+))
+
+ROW = 8  # the exercise's row has 8 cells; the 1 starts at columns 0 .. 6
+HALVES = nn.MaxPool2d((1, 2))
+
+
+def _dot(column: int) -> torch.Tensor:
+    x = torch.zeros(1, 1, 1, ROW)
+    x[..., column] = 1
+    return x
+
+
+def _unchanged_columns() -> list[int]:
+    """The columns c from which a move one column right leaves the pooled row as it is."""
+    return [c for c in range(ROW - 1) if torch.equal(HALVES(_dot(c)), HALVES(_dot(c + 1)))]
+
+
+def _columns(expected):
+    return lambda answer: sorted(set(answer)) == list(expected)
+
+
+register(Exercise(
+    name="ch5.shift_tolerance",
+    form=WholeNumbers(None, "[0, 5]"),
+    solution=_unchanged_columns,
+    right=lambda answer: sorted(set(answer)) == _unchanged_columns(),
+    praise="From an even column the 1 moves within its window (columns 0-1, 2-3, 4-5, 6-7), "
+           "and the max does not notice; from an odd one it crosses into the next window.",
+    hint="For each c, find the window that holds column c and the one that holds c + 1: "
+         "the output stays the same when they are one window.",
+    mistakes=(
+        Mistake([1, 3, 5],
+                "From an odd column the 1 sits at the right edge of its window, so one column "
+                "more carries it into the next: those are the moves that change the output.",
+                _columns(range(1, ROW - 1, 2))),
+        Mistake(list(range(ROW - 1)),
+                "Pooling is only partly invariant: a move that crosses the border between two "
+                "windows changes which output holds the 1.",
+                _columns(range(ROW - 1))),
+        Mistake([],
+                "That holds for stride 1, where pooling is equivariant and every move shifts "
+                "the output. nn.MaxPool2d's stride defaults to its window, 2.",
+                _columns(())),
     ),
 ))
