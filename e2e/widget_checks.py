@@ -257,7 +257,11 @@ class DigitPadCheck(WidgetCheck):
         self.root.locator("button", has_text="clear").click()
         wait_for(lambda: not any(map(any, self.model()["image"])), 15,
                  "clear to empty the grid in the kernel")
-        predictions.append(self.follow_kernel("after clear"))
+        wait_for(lambda: self.page_prediction() is None and self.model()["prediction"] is None,
+                 15, "the cleared grid to show no prediction")
+        if self.root.locator("select").input_value() != "blank":
+            raise Failure("clear left the start-from menu on "
+                          f"{self.root.locator('select').input_value()!r}, not blank")
         for row, col in self.STROKES:
             self.click_cell(row, col)
             wait_for(lambda row=row, col=col: self.model()["image"][row][col] == 16, 15,

@@ -206,7 +206,11 @@ def test_the_clear_button_and_the_examples():
                    start="row 3")
     assert pad.prediction == 3 and torch.equal(pad.image, three)
     pad.clear_button.click()
-    assert not pad.image.any()
+    assert not pad.image.any() and pad.start.value == "blank"  # choosing "row 3" works again
+    assert pad.prediction is None and "data-prediction" not in pad.answer.value
+    assert "(none yet)" in pad.answer.value and pad.maps.value == ""
+    pad.clear_button.click()  # clearing a blank grid keeps it blank
+    assert not pad.image.any() and pad.prediction is None
     pad.start.value = "blank"
     pad.start.value = "row 3"
     assert torch.equal(pad.image, three) and pad.image is not three
@@ -221,6 +225,7 @@ def test_feature_maps_of_every_layer_are_shown():
     assert names == [row.name for row in layer_table(pad.net, (1, 8, 8))]
     assert pad.maps.value.count('aria-label="Conv2d(1, 6, 3x3): output 6\u00d78\u00d78"') == 1
     not_sequential = DigitPad(MeanReader(), lambda images: images)
+    not_sequential.paint(4, 4)
     assert not_sequential.maps.value == "" and not_sequential.prediction is not None
 
 
@@ -321,6 +326,9 @@ def test_probability_bars_name_the_most_likely_class():
     frame = frame_digits.probability_bars(probs)
     assert 'data-prediction="7"' in frame and "(55 %)" in frame
     assert frame.count("<rect") == 10
+    empty = frame_digits.probability_bars(None, note="draw")
+    assert "data-prediction" not in empty and "<rect" not in empty and "(none yet)" in empty
+    assert empty.count("<text") == 10 and "draw" in empty
 
 
 def test_the_package_exports_the_chapter_names():
@@ -367,3 +375,23 @@ def test_digit_grid_names_every_digit():
     tops = sorted({t.get_extent()[3] for t in ax.images})
     assert len(tops) == 3  # three rows of at most five
     plt.close(figure)
+
+
+def test_the_training_step_is_torch_optim_sgd_with_momentum():
+    """The chapter writes the momentum step out (v = momentum v + g, w = w - lr v) instead
+    of importing torch.optim, whose first use costs seconds; here it meets torch.optim.SGD."""
+    torch.manual_seed(0)
+    ours, theirs = lenet(), lenet()
+    theirs.load_state_dict(ours.state_dict())
+    X = torch.randn(40, 1, 8, 8, generator=torch.Generator().manual_seed(1))
+    y = torch.arange(40) % 10
+    train(ours, X, y, epochs=2, lr=0.05, momentum=0.9, batch_size=16, seed=3)
+    sgd = torch.optim.SGD(theirs.parameters(), lr=0.05, momentum=0.9)
+    order = torch.Generator().manual_seed(3)
+    for _ in range(2):
+        for batch in torch.randperm(len(y), generator=order).split(16):
+            sgd.zero_grad()
+            nn.functional.cross_entropy(theirs(X[batch]), y[batch]).backward()
+            sgd.step()
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6)

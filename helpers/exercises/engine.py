@@ -58,15 +58,16 @@ class Mistake:
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: `solution()` computes a right answer; `praise` is said for a right
-    answer, `hint` for a wrong one that none of the `mistakes` recognises. `right(parsed)`
-    says whether a parsed answer is right; by default, whether the form finds it the same
-    as the solution."""
+    answer, `hint` for a wrong one that none of the `mistakes` recognises (either may be a
+    function of the parsed answer, to say what it reached). `right(parsed)` says whether
+    a parsed answer is right; by default, whether the form finds it the same as the
+    solution."""
 
     name: str
     form: Form
     solution: Callable[[], object]
-    praise: str
-    hint: str
+    praise: str | Callable[[object], str]
+    hint: str | Callable[[object], str]
     mistakes: tuple[Mistake, ...] = ()
     right: Callable[[object], bool] | None = None
 
@@ -78,11 +79,11 @@ class Exercise:
         except FormError as error:
             return Verdict(False, f"{error} Give {self.form.description}.")
         if self._is_right(value):
-            return Verdict(True, self.praise)
+            return Verdict(True, _said(self.praise, value))
         for mistake in self.mistakes:
             if self._makes(mistake, value):
                 return Verdict(False, mistake.hint)
-        return Verdict(False, self.hint)
+        return Verdict(False, _said(self.hint, value))
 
     def _is_right(self, value) -> bool:
         if self.right is not None:
@@ -93,6 +94,10 @@ class Exercise:
         if mistake.matches is not None:
             return mistake.matches(value)
         return self.form.same(value, self.form.parse(mistake.example))
+
+
+def _said(message: str | Callable[[object], str], value) -> str:
+    return message(value) if callable(message) else message
 
 
 EXERCISES: dict[str, Exercise] = {}

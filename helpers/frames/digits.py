@@ -86,26 +86,33 @@ def maps_frame(maps: list[tuple[str, torch.Tensor]], *, width: int = 40) -> str:
 MAPS_STYLE = style("digits")  # a row per layer: its name, then its maps
 
 
-def probability_bars(probabilities: torch.Tensor, *, note: str = "") -> str:
-    """The predicted class in large type and one bar per class, with its probability."""
-    probs = probabilities.tolist()
-    best = max(range(len(probs)), key=probs.__getitem__)
+def probability_bars(probabilities: torch.Tensor | None, *, note: str = "",
+                     classes: int = 10) -> str:
+    """The predicted class in large type and one bar per class, with its probability;
+    without probabilities (nothing drawn yet), the classes with empty rows and no prediction."""
+    probs = [None] * classes if probabilities is None else probabilities.tolist()
+    best = None if probabilities is None else max(range(len(probs)), key=probs.__getitem__)
     bar_w, row_h = 200, 24
     parts = [f'<svg width="{bar_w + 90}" height="{row_h * len(probs)}" role="img" '
              f'aria-label="probability of each class">']
     for k, p in enumerate(probs):
         y = k * row_h
+        parts.append(f'<text x="10" y="{y + row_h / 2}">{k}</text>')
+        if p is None:
+            continue
         colour = OKABE_ITO["blue"] if k == best else "#9ec9e2"
-        parts.append(f'<text x="10" y="{y + row_h / 2}">{k}</text>'
-                     f'<rect x="24" y="{y + 3}" width="{max(1, round(p * bar_w))}" '
+        parts.append(f'<rect x="24" y="{y + 3}" width="{max(1, round(p * bar_w))}" '
                      f'height="{row_h - 6}" style="fill:{colour};stroke:none"/>'
                      f'<text x="{bar_w + 56}" y="{y + row_h / 2}" font-size="14">'
                      f"{100 * p:.0f} %</text>")
     parts.append("</svg>")
     extra = f'<div class="cbk-note">{html.escape(note)}</div>' if note else ""
-    return (f'<div class="cbk" data-prediction="{best}"><div class="cbk-head">prediction: '
-            f'<span style="font-size:44px;vertical-align:middle">{best}</span> '
-            f"({100 * probs[best]:.0f} %)</div>{extra}{''.join(parts)}</div>")
+    big = '<span style="font-size:44px;vertical-align:middle">{}</span>'
+    head = ("prediction: " + big.format("\u2013") + " (none yet)" if best is None else
+            "prediction: " + big.format(best) + f" ({100 * probs[best]:.0f} %)")
+    shown = "" if best is None else f' data-prediction="{best}"'
+    return (f'<div class="cbk"{shown}><div class="cbk-head">{head}</div>{extra}'
+            f'{"".join(parts)}</div>')
 
 
 def training_line(epoch: int, epochs: int, loss: float | None = None,

@@ -82,7 +82,8 @@ class DigitPad(widgets.VBox):
 
     @property
     def prediction(self) -> int | None:
-        """The class the network gives the drawing (None while a message is shown)."""
+        """The class the network gives the drawing (None while the grid is empty or a
+        message is shown)."""
         return None if self.probabilities is None else int(self.probabilities.argmax())
 
     def paint(self, row: int, col: int, value: float | None = None) -> None:
@@ -98,8 +99,11 @@ class DigitPad(widgets.VBox):
         self._update()
 
     def clear(self) -> None:
-        """Erase every cell."""
-        self.load(torch.zeros(SIZE, SIZE))
+        """Erase every cell, and set the *start from* menu back to blank."""
+        if self.start.value != BLANK:
+            self.start.value = BLANK  # which loads the blank grid
+        else:
+            self.load(self.examples[BLANK])
 
     def load(self, image) -> None:
         """Show a raw 8 x 8 image (values 0 to 16) on the grid and update."""
@@ -119,11 +123,16 @@ class DigitPad(widgets.VBox):
         try:
             x = self.normalize(self.image[None, None].clone())[0]
             self.probabilities = predict(self.net, x)
-            note = "the grid is empty: draw a digit" if not self.image.any() else ""
-            self.answer.value = probability_bars(self.probabilities, note=note)
+            self.message = ""
+            if not self.image.any():  # nothing drawn: no prediction, no feature maps to read
+                self.probabilities = None
+                self.answer.value = probability_bars(None, note="the grid is empty: draw a "
+                                                                "digit")
+                self.maps.value = ""
+                return
+            self.answer.value = probability_bars(self.probabilities)
             self.maps.value = (maps_frame(feature_maps(self.net, x))
                                if isinstance(self.net, nn.Sequential) else "")
-            self.message = ""
         except Exception as error:  # the reader's network or function: report, never a traceback
             self.probabilities = None
             self.message = f"{type(error).__name__}: {error}"
