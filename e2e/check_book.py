@@ -116,10 +116,10 @@ def first_line(source: str) -> str:
     return (lines[0][:60] if lines else "empty").strip()
 
 
-def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,
-                  report: Report) -> tuple[int, list]:
-    """Run the check of every book widget shown on the page; return how many were checked,
-    and `(where, name, root)` of each Player checked."""
+def check_widgets(page: Page, lab: LabServer, name: str, shots: Path, report: Report,
+                  only_layouts: bool = False) -> tuple[int, list]:
+    """Run the check of every book widget shown on the page (none with `only_layouts`);
+    return how many were checked, and `(where, name, root)` of each Player."""
     kernel = kernel_of(lab, name)
     probe = KernelProbe(lab.runtime_dir / f"kernel-{kernel['id']}.json")
     try:
@@ -133,6 +133,10 @@ def check_widgets(page: Page, lab: LabServer, name: str, shots: Path,
                 continue  # made but never displayed
             where = f"{name}, {cell_of(page, root.first)}, widget {number} {info['repr']}"
             shot = shots / f"widget-{number:02d}-{info['kind']}.png"
+            if only_layouts:
+                if info["kind"] == "Player":
+                    players.append((where, f"widget-{number:02d}", root.first))
+                continue
             try:
                 summary = CHECKS[info["kind"]](page, probe, tag, info, shot).run()
                 root.first.screenshot(path=shot)
@@ -161,20 +165,23 @@ def cell_of(page: Page, element: Locator) -> str:
     return f"code cell {index + 1}"
 
 
-def check_reading(page: Page, players: list, shots: Path, report: Report) -> None:
+def check_reading(page: Page, players: list, shots: Path, report: Report,
+                  only_layouts: bool = False) -> None:
     """Every player at lecture zooms and on a small window, and its text in both themes."""
     problems = check_layouts(page, players, shots)
-    problems += check_contrast(page, players, shots, "JupyterLab Light")
-    set_theme(page, "JupyterLab Dark")
-    try:
-        problems += check_contrast(page, players, shots, "JupyterLab Dark")
-    finally:
-        set_theme(page, "JupyterLab Light")
+    if not only_layouts:
+        problems += check_contrast(page, players, shots, "JupyterLab Light")
+        set_theme(page, "JupyterLab Dark")
+        try:
+            problems += check_contrast(page, players, shots, "JupyterLab Dark")
+        finally:
+            set_theme(page, "JupyterLab Light")
     for problem in problems:
         report.fail(problem.split(":", 1)[0], problem.split(":", 1)[1].strip())
 
 
-def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Report) -> None:
+def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Report,
+                   only_layouts: bool = False) -> None:
     notebook = nbformat.read(path, as_version=4)
     code_cells = sum(1 for c in notebook.cells if c.cell_type == "code")
     shots = out / path.stem
@@ -192,8 +199,8 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         before = len(report.failures)
         check_no_popups(page, path.name, report)
         check_outputs(page, notebook, path.name, report)
-        checked, players = check_widgets(page, lab, path.name, shots, report)
-        check_reading(page, players, shots, report)
+        checked, players = check_widgets(page, lab, path.name, shots, report, only_layouts)
+        check_reading(page, players, shots, report, only_layouts)
         status = "ok" if len(report.failures) == before else "FAILED"
         print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "
               f"{checked} widgets checked; screenshots in {display_path(shots)}", flush=True)
@@ -210,6 +217,9 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to check (default: every notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "e2e")
+    parser.add_argument("--layouts", action="store_true",
+                        help="only Run All and lay out the players at lecture zooms and on a "
+                             "small window (no widget, contrast or keyboard checks)")
     args = parser.parse_args(argv)
     args.out = args.out.resolve()
     notebooks = [p.resolve() for p in args.notebooks]
@@ -230,7 +240,7 @@ def main(argv=None) -> int:
     report = Report()
     with LabServer(served, args.out) as lab, chromium() as browser:
         for path in notebooks:
-            check_notebook(browser, lab, path, args.out, report)
+            check_notebook(browser, lab, path, args.out, report, args.layouts)
     return report.exit_status(f"all {len(notebooks)} notebook(s) passed in the browser")
 
 

@@ -14,14 +14,17 @@ from browser import Failure, labelled, wait_for
 from playwright.sync_api import Locator, Page
 
 # (name for the screenshots, what a reader has, CSS viewport, file browser open,
-#  whether a player with its controls must fit the notebook's visible height)
+#  whether a player with its controls must fit the notebook's visible height, the least
+#  CSS px a grid cell (44 at full size) may shrink to, and the least CSS px for the
+#  numbers in the cells)
 LAYOUTS = (
-    ("zoom150", "1920x1080 at 150 % with the file browser open", (1280, 720), True, True),
-    ("zoom200", "1920x1080 at 200 % with the file browser closed", (960, 540), False, True),
-    ("width800", "an 800 px wide window", (800, 900), False, False),
+    ("zoom150", "1920x1080 at 150 % with the file browser open", (1280, 720), True, True,
+     28, 11),
+    ("zoom200", "1920x1080 at 200 % with the file browser closed", (960, 540), False, True,
+     28, 11),
+    ("width800", "an 800 px wide window", (800, 900), False, False, 14, 0),
 )
 MIN_CONTRAST = 4.5  # WCAG AA for text
-MIN_CELL_PX = 14  # a grid cell (44 px at full size) may shrink to this many CSS px
 
 MEASURE = """root => {
   const box = e => { const r = e.getBoundingClientRect();
@@ -39,8 +42,18 @@ MEASURE = """root => {
   const scales = svgs.map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width);
   const scroller = root.closest('.jp-WindowedPanel-outer') || document.documentElement;
   const player = box(root);
-  return {rows: rows.length, stacked, cut: cut.length, scale: Math.min(...scales, 1),
-          height: player.bottom - player.top, visible: scroller.clientHeight,
+  const top = frame ? box(frame).top : player.top;  // the settings above it may scroll off
+  // rendered font sizes in CSS px: a cell's number is drawn at its SVG's scale
+  const px = e => parseFloat(getComputedStyle(e).fontSize);
+  const numbers = svgs.flatMap(s => Array.from(s.querySelectorAll('g > text'))
+    .filter(t => t.textContent.trim()).map(t => px(t) * scales[svgs.indexOf(s)]));
+  const largest = selector => Math.max(0, ...(frame ? Array.from(frame.querySelectorAll(selector))
+    .filter(shown).map(px) : []));
+  const fonts = {number: numbers.length ? Math.min(...numbers) : 0,
+                 arithmetic: largest('.cbk-math > div'), caption: largest('figcaption')};
+  return {rows: rows.length, stacked, cut: cut.length, scale: Math.min(...scales, 1), fonts,
+          height: player.bottom - top, whole: player.bottom - player.top,
+          visible: scroller.clientHeight,
           overflow: Math.max(root.scrollWidth - root.clientWidth,
                              frame ? frame.scrollWidth - frame.clientWidth : 0)};
 }"""
@@ -113,13 +126,15 @@ def set_theme(page: Page, name: str) -> None:
 
 
 def check_layouts(page: Page, players: list[tuple[str, str, Locator]], shots: Path) -> list[str]:
-    """Each player at each of LAYOUTS: grids on one row, nothing cut off, cells not too
-    small, and (in a lecture) the player with its controls within the visible height.
-    Returns the problems found; saves a screenshot of each player at each layout."""
+    """Each player at each of LAYOUTS: grids on one row, nothing cut off, cells and their
+    numbers not too small, no number smaller than the arithmetic or a caption, and (in a
+    lecture) the frame with Play and the sliders under it within the visible height (the
+    settings above it may scroll off). Returns the
+    problems found; saves a screenshot of each player at each layout."""
     problems = []
     size = page.viewport_size
     try:
-        for key, what, (width, height), browser_open, fit in LAYOUTS:
+        for key, what, (width, height), browser_open, fit, min_cell, min_number in LAYOUTS:
             page.set_viewport_size({"width": width, "height": height})
             set_file_browser(page, browser_open)
             for where, name, root in players:
@@ -131,20 +146,39 @@ def check_layouts(page: Page, players: list[tuple[str, str, Locator]], shots: Pa
                     found.append(f"{m['stacked']} row(s) of grids wrapped")
                 if m["cut"] or m["overflow"] > 1:
                     found.append(f"{m['cut']} grid(s) cut off, {m['overflow']:.0f} px too wide")
-                if m["scale"] * 44 < MIN_CELL_PX:
-                    found.append(f"cells shrank to {m['scale'] * 44:.0f} px")
+                if m["scale"] * 44 + 0.05 < min_cell:
+                    found.append(f"cells shrank to {m['scale'] * 44:.0f} px "
+                                 f"(at least {min_cell} wanted)")
+                found += font_problems(m["fonts"], min_number)
                 if fit and m["height"] > m["visible"]:
-                    found.append(f"the player is {m['height']:.0f} px tall in a "
-                                 f"{m['visible']} px view")
+                    found.append(f"the frame with the controls under it is {m['height']:.0f} "
+                                 f"px tall in a {m['visible']} px view")
                 page.screenshot(path=shots / f"{key}-{name}.png")
-                print(f"    {what}: {where}: {m['height']:.0f} of {m['visible']} px high, "
-                      f"cells {m['scale'] * 44:.0f} px"
+                fonts = m["fonts"]
+                print(f"    {what}: {where}: {m['height']:.0f} of {m['visible']} px high "
+                      f"({m['whole']:.0f} with its settings), "
+                      f"cells {m['scale'] * 44:.0f} px, numbers {fonts['number']:.1f} px, "
+                      f"arithmetic {fonts['arithmetic']:.1f} px, captions "
+                      f"{fonts['caption']:.1f} px"
                       + (f"; {', '.join(found)}" if found else ""), flush=True)
                 problems += [f"{where} at {what}: {f}" for f in found]
     finally:
         page.set_viewport_size(size)
         set_file_browser(page, True)
     return problems
+
+
+def font_problems(fonts: dict, least: float) -> list[str]:
+    """What is wrong with a frame's rendered font sizes (CSS px): its smallest number in a
+    cell is below `least`, or smaller than its arithmetic or its captions."""
+    found, number = [], fonts["number"]
+    if number and number < least:
+        found.append(f"the numbers in the cells shrank to {number:.1f} px (at least {least})")
+    for what in ("arithmetic", "caption"):
+        if number and number + 0.05 < fonts[what]:
+            found.append(f"a number in a cell ({number:.1f} px) is smaller than the {what} "
+                         f"({fonts[what]:.1f} px)")
+    return found
 
 
 def check_contrast(page: Page, players: list[tuple[str, str, Locator]], shots: Path,
