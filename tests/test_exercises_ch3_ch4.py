@@ -1,5 +1,6 @@
-"""Chapter 4's exercises on worked answers: the numbers the chapter derives pass, other
-types of the same answer pass, and each likely mistake gets its own hint."""
+"""Chapters 3 and 4's exercises on worked answers: the numbers the chapters derive pass,
+other types of the same answer pass, each likely mistake gets its own hint, and a fraction
+is told what the answer counts."""
 
 import pytest
 import torch
@@ -7,6 +8,10 @@ import torch
 import helpers
 
 RIGHT = [
+    ("ch3.multi_in_value", 15),
+    ("ch3.parameters", torch.tensor(1_216)),
+    ("ch3.multiply_adds", 221_184.0),
+    ("ch3.separable_weights", 9_792),
     ("ch4.parameters", 16_640),
     ("ch4.parameters", torch.tensor(16_640)),
     ("ch4.pixel_column", [-3, 10, 17]),
@@ -18,6 +23,11 @@ RIGHT = [
     ("ch4.pixel_rows", torch.arange(8.0).reshape(2, 2, 2).permute(1, 2, 0).reshape(4, 2)),
 ]
 MISTAKES = [
+    ("ch3.separable_weights", 204_800, "ordinary 5 x 5 layer"),
+    ("ch3.separable_weights", 110_592, "groups=64"),
+    ("ch3.separable_weights", 1_600, "depthwise layer alone"),
+    ("ch3.separable_weights", 8_768, "3 x 3 kernels"),
+    ("ch3.separable_weights", 2_336, "worked example"),
     ("ch4.parameters", 16_384, "weights only"),
     ("ch4.parameters", 32_768, "every pair of channels its own bias"),
     ("ch4.parameters", 16_448, "one for each of the 256 output channels"),
@@ -49,13 +59,22 @@ def test_likely_mistakes_get_their_own_hint(name, answer, hint):
     assert not verdict and hint in verdict.message
 
 
-def test_a_fraction_is_told_what_the_answer_counts():
-    assert "multiply-adds are counted in whole numbers" in helpers.check("ch4.squeeze_cost",
-                                                                         12_443_648.5).message
-    assert "parameters are counted" in helpers.check("ch4.parameters", 16_640.5).message
-
-
 def test_a_vector_of_the_wrong_shape_is_told_what_to_give():
     verdict = helpers.check("ch4.pixel_column", [[-3, 10, 17]])
     assert repr(verdict) == ("Not yet. Your answer has shape (1, 3). Give a list of 3 "
                              "numbers, e.g. [1, 2, 3].")
+
+
+@pytest.mark.parametrize(("name", "unit"), [("ch3.parameters", "parameters"),
+                                            ("ch3.multiply_adds", "multiply-adds"),
+                                            ("ch3.separable_weights", "weights"),
+                                            ("ch4.parameters", "parameters"),
+                                            ("ch4.squeeze_cost", "multiply-adds")])
+def test_a_fraction_is_told_what_the_answer_counts(name, unit):
+    message = helpers.check(name, 1216.5).message
+    assert f"1216.5, which is not a whole number; {unit} are counted in whole numbers." in message
+
+
+def test_an_output_value_is_no_count():
+    message = helpers.check("ch3.multi_in_value", 15.5).message
+    assert "15.5, which is not a whole number. Give a whole number" in message
