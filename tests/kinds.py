@@ -12,6 +12,7 @@ benchmark (benchmarks/bench.py) times a frame of each kind under the same names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import partial
 from html.parser import HTMLParser
@@ -212,3 +213,13 @@ def read_frame(html: str) -> dict:
 def math_lines(frame_html: str) -> list[str]:
     """The text of a frame's `.cbk-math > div` lines, as a browser's textContent gives them."""
     return read_frame(frame_html)["math"]
+
+
+FIT_LAYOUT = re.compile(r"min\(max\(0\.637px, \(100vh - var\(--cbk-around, 120px\)\) / \((\d+)"
+                        r"(?: \+ (\d+) \* var\(--cbk-notes, 1\))?\)\), \(100cqw - 24px\) / (\d+)\)")
+
+
+def fit_layouts(frame_html: str) -> list[tuple[int, int, int]]:
+    """The layouts a frame's --cbk-fit weighs: (height, height of the notes a short window
+    hides, width), px at full size, as `kit.fit_style` writes them."""
+    return [(int(h), int(hidden or 0), int(w)) for h, hidden, w in FIT_LAYOUT.findall(frame_html)]

@@ -4,9 +4,10 @@ import re
 
 import pytest
 import torch
-from kinds import K_OUT, X2, math_lines
+from kinds import K_OUT, X2, fit_layouts, math_lines
 
 import helpers
+from helpers.frames import kit
 from helpers.frames.conv2d_channels import ChannelsRenderer
 from helpers.frames.kit import fmt
 
@@ -132,14 +133,14 @@ def test_conv_player_takes_a_4d_kernel_and_shows_bad_bias_as_a_message():
 
 
 def test_the_grids_scale_to_the_window_in_both_layouts():
-    """Side by side (wide) or in a column (narrow), the grids fit the window's height and
-    width: the two fits differ by the width and height of the extra inputs."""
+    """Side by side or in a column, whichever fits the window better: the two layouts the
+    fit weighs differ by the width and height of the extra inputs."""
     frame = ChannelsRenderer(helpers.conv2d_steps(X, K))(0)
-    fits = {layout: (int(h), int(w)) for layout, h, w in re.findall(
-        r"--cbk-fit-(wide|narrow):clamp\(0\.320px, min\(\(100vh - 500px\) / (\d+), "
-        r"\(100vw - \d+px\) / (\d+)\), 1px\)", frame)}
-    (h_wide, w_wide), (h_narrow, w_narrow) = fits["wide"], fits["narrow"]
+    (h_wide, _, w_wide), (h_narrow, _, w_narrow) = fit_layouts(frame)
     input_grid = 28 + 3 * 44 + 2  # row labels, 3 cells, border
-    assert w_wide - w_narrow == input_grid
-    assert h_narrow > h_wide
+    column = max(input_grid, kit.text_width("X: 2 channels, 3\u00d73"))  # or its caption
+    assert w_wide - w_narrow == 2 * input_grid + kit.GAP - column
+    assert h_narrow >= h_wide
+    assert "clamp(0.32px, max(min(max(0.637px, " in frame
     assert '<div class="cbk-ch">' in frame and '<div class="cbk-chin">' in frame
+    assert ".cbk-chin{display:flex;flex-wrap:wrap" in frame  # the column is a wrap

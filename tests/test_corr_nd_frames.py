@@ -9,10 +9,11 @@ import torch.nn.functional as F
 from frame_math import check_frame_math, shown_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kinds import read_frame
+from kinds import fit_layouts, read_frame
 
 import helpers
 from helpers import frames
+from helpers.frames import kit
 from helpers.frames.corr_nd import MAX_COLUMNS, corr_nd_renderer
 
 SIGNAL = torch.arange(1.0, 8.0)
@@ -127,8 +128,10 @@ def test_3d_frame_shows_every_slice_and_the_window_through_depth():
     first = corr_nd_renderer(steps)(0)
     assert "pad \u00b7 K[0]" in first and first.count('<g class="wp">') == 4
     assert "padding (1, 0, 0)" in first
-    # rows of the kernel's slices plus the total: one more reserved line per slice
-    assert "calc((100vh - 560px)" in first
+    # a line of arithmetic per kernel slice plus the total, under two rows of grids
+    (height, _, _), = fit_layouts(first)
+    grids = (22 + 4 * 44 + 2) + kit.CAPTION + 6 + (22 + 3 * 44 + 2) + kit.CAPTION
+    assert height == kit.HEAD + grids + kit.MATH + 3 * kit.MATH_LINE
 
 
 def test_players_animate_change_and_show_messages_for_bad_settings():
@@ -148,7 +151,7 @@ def test_players_animate_change_and_show_messages_for_bad_settings():
     assert len(volume.steps) == 18
     volume.set(stride="(1, 2, 2)")
     assert repr(volume) == "Player(corr3d, input 3x4x4, kernel 2x2x2, stride (1, 2, 2), 8 steps)"
-    assert "Y<br>2\u00d72\u00d72<br>stride (1, 2, 2)" in volume.frame
+    assert "Y<br>2\u00d72\u00d72<br>stride 1\u00d72\u00d72" in volume.frame
 
 
 def test_inputs_too_large_to_draw_get_a_message():
@@ -165,7 +168,7 @@ def test_inputs_too_large_to_draw_get_a_message():
 def test_the_size_formula_reads_the_sliding_axes_after_any_channels():
     two = helpers.conv2d_steps(torch.ones(2, 3, 4), torch.ones(2, 2, 2))
     frame = frames.renderer(two)(0)
-    assert ("rows: (3 + 0 + 0 \u2212 2) + 1 = 2 \u00b7 columns: (4 + 0 + 0 \u2212 2) + 1 = 3"
-            in frame)
+    assert ("<span>rows: 3 \u2212 2 + 1 = 2</span> \u00b7 <span>columns: 4 \u2212 2 + 1 = 3"
+            "</span>" in frame)
     pooled = frames.renderer(helpers.pool2d_steps(torch.ones(2, 5, 3), 2, stride=2))(0)
     assert "rows: \u230a(5 + 0 + 0 \u2212 2) / 2\u230b + 1 = 2" in pooled

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from frame_math import MathError, check_frame_math, shown_value
-from kinds import math_lines, read_frame
+from kinds import fit_layouts, math_lines, read_frame
 from torch import nn
 
 import helpers
@@ -94,8 +94,11 @@ def test_frame_writes_out_w_v_plus_b():
     assert label.startswith("1x1 convolution, step 1 of 4: pixel [0, 0], channel vector "
                             "v = (0, 4, 8); output column Y[:, 0, 0] = W v + b: output "
                             "channel 0: 0\u00d70")
-    reserve = kit.FIT_RESERVE + 3 * 30  # 3 more lines of arithmetic; channels 2 abreast
-    assert 'role="img"' in first and f"(100vh - {reserve}px) / 282" in first
+    # the outputs, 4 channels two abreast, are the tallest grids; a line of arithmetic each
+    (height, hidden, _), = fit_layouts(first)
+    outputs = 2 * (22 + 2 * 44 + 2 + kit.CAPTION) + 6
+    assert 'role="img"' in first and hidden == 0
+    assert height == kit.HEAD + outputs + kit.MATH + 4 * kit.MATH_LINE
 
 
 def test_frame_arithmetic_adds_up_with_negative_and_fractional_numbers():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from kinds import K2, KINDS, X3, math_lines, read_frame, stored_frames
+from kinds import K2, KINDS, X3, fit_layouts, math_lines, read_frame, stored_frames
 
 import helpers
 from helpers import frames
@@ -140,7 +140,8 @@ def test_pooling_frames_show_every_channel():
     assert "step 6 of 8 \u00b7 output [channel 1, 0, 1]" in frame
     line, = math_lines(frame)
     assert line.startswith("channel 1: max(") and line.endswith("= 8")
-    assert frame.count("channel 0: output 2\u00d72") == 1 and frame.count('<g class="o">') == 1
+    assert frame.count("channel 0: input 4\u00d74") == 1 and frame.count('<g class="o">') == 1
+    assert frame.count("<figcaption>output 2\u00d72 (stride 2)</figcaption>") == 2
     assert frame.count('<g class="w">') == 6  # the window is on channel 1 only
     for value in ("5", "7", "13", "15", "6", "8"):
         assert f">{value}</text>" in frame
@@ -161,9 +162,11 @@ def test_frame_has_a_text_alternative():
 
 
 def test_frames_scale_to_their_width_and_height():
-    """One row of grids that shrinks (never wraps) to the width and height it gets."""
+    """One row of grids that shrinks (never wraps) to the width and height it gets, text
+    and grids alike: the fit is worked out from everything the frame draws."""
     assert ".cbk-row{display:flex;flex-wrap:nowrap" in kit.STYLE
     assert "max-width:100%" in re.search(r"\.cbk svg\{[^}]*\}", kit.STYLE).group(0)
+    assert "font-size:calc(var(--cbk-fit,1px) * var(--cbk-text,16))" in kit.STYLE
     edge = torch.ones(6, 8)
     frame = frames.renderer(helpers.conv2d_steps(edge, torch.tensor([[1.0, -1.0]])))(0)
     svgs = re.findall(r'<svg width="(\d+)" height="(\d+)" viewBox="0 0 (\d+) (\d+)" '
@@ -171,15 +174,57 @@ def test_frames_scale_to_their_width_and_height():
     assert len(svgs) == 3 and all(w == vw == sw and h == vh for w, h, vw, vh, sw in svgs)
     tallest = max(int(h) for _, h, *_ in svgs)  # the input grid, 6 rows with indices
     assert tallest == 22 + 6 * kit.CELL + 2
-    fit = f"--cbk-fit:clamp(0.320px, calc((100vh - {kit.FIT_RESERVE}px) / {tallest + 26}), 1px)"
-    assert f'style="{fit}"' in frame
+    # heading, the input grid and its caption, one line of arithmetic; the size formula is
+    # the line a short window hides
+    (height, hidden, width), = fit_layouts(frame)
+    assert height == kit.HEAD + tallest + kit.CAPTION + kit.MATH + kit.MATH_LINE
+    assert hidden == kit.NOTE_LINE
+    widths = [int(w) for w, *_ in svgs]  # input, kernel, output side by side
+    widths[1] = max(widths[1], kit.text_width("kernel 1\u00d72"))  # or its caption
+    assert width == sum(widths) + 2 * kit.OP + 4 * kit.GAP
+    assert frame.count("clamp(0.32px, min(max(0.637px, ") == 1 and "--cbk-text" not in frame
+
+
+def test_fit_never_lets_a_number_be_smaller_than_the_text():
+    """In every kind, the frame's text is no larger than its smallest number, and a
+    frame with several channels weighs them side by side against a column."""
+    for name, kind in KINDS.items():
+        renderer = frames.renderer(kind.steps())
+        frame = renderer(len(renderer) - 1)
+        sizes = [int(v) for v in re.findall(r'<text x="\d+" y="\d+" font-size="(\d+)"', frame)]
+        text = re.search(r"--cbk-text:(\d+)", frame)
+        text = int(text.group(1)) if text else kit.TEXT
+        assert all(size >= text for size in sizes), name
+        assert text <= kit.TEXT and fit_layouts(frame), name
+    layouts = fit_layouts(frames.renderer(KINDS["max pool 2 channels, 3x3, padding 1"].steps())(0))
+    (tall, _, narrow), (low, _, wide) = layouts
+    assert tall > low and wide > narrow
+    fractions = frames.renderer(KINDS["1x1 conv 3x2x3 -> 2, fractions, 2 biases"].steps())(0)
+    assert "--cbk-text:13" in fractions  # "−0.45" is drawn at 13 px in a 44 px cell
+
+
+def test_the_size_formula_leaves_out_what_is_not_there():
+    plain = frames.renderer(helpers.conv2d_steps(X3, K2))(0)
+    assert ('<div class="cbk-shape">output size: <span>rows: 3 \u2212 2 + 1 = 2</span> \u00b7 '
+            "<span>columns: 3 \u2212 2 + 1 = 2</span></div>") in plain
+    padded = frames.renderer(helpers.conv2d_steps(X3, K2, padding=1))(0)
+    assert ("output size, padding counted per side: <span>rows: (3 + 1 + 1 \u2212 2) + 1 = 4"
+            "</span>") in padded
+    assert ".cbk-shape span{white-space:nowrap}" in kit.STYLE  # breaks only between axes
+
+
+def test_captions_write_a_stride_per_axis_as_rows_by_columns():
+    frame = frames.renderer(helpers.conv2d_steps(torch.ones(8, 8), K2, stride=(2, 3)))(0)
+    assert "<figcaption>output 4\u00d73 (stride 2\u00d73)</figcaption>" in frame
+    assert "(stride 2)" in frames.renderer(helpers.conv2d_steps(torch.ones(8, 8), K2,
+                                                                stride=2))(0)
 
 
 def test_indices_and_captions_are_large_and_follow_the_theme():
     style = kit.STYLE
     assert re.search(r"\.cbk svg \.lbl\{fill:var\(--cbk-fg\);font-size:(\d+)px", style)
     assert int(re.search(r"\.lbl\{[^}]*font-size:(\d+)px", style).group(1)) >= 16
-    assert int(re.search(r"figcaption\{font-size:(\d+)px", style).group(1)) >= 16
+    assert "figcaption{font-size:1em;" in style and "white-space:nowrap" in style
     assert "--cbk-fg:var(--jp-content-font-color1,#111)" in style
     assert '[data-jp-theme-light="false"] .cbk{' in style
     for rule in ("cbk-head", "cbk-op", "figcaption", "cbk-math"):

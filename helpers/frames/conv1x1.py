@@ -12,15 +12,20 @@ from .base import FrameRenderer
 from .kit import (
     CAPTION,
     CELL,
-    FIT_RESERVE,
+    HEAD,
+    MATH,
     MATH_LINE,
+    OP,
     Grid,
     check_size,
     factor,
     figure,
+    figure_width,
     fit_style,
     fmt,
     numbers,
+    row_width,
+    smallest,
 )
 
 DOT, PLUS, EQUALS, ARROW = (f'<div class="cbk-op">{op}</div>' for op in "\u00b7+=\u2192")
@@ -59,15 +64,25 @@ class Conv1x1Renderer(FrameRenderer):
                                f"W {c_o}\u00d7{c_i}")
         bias = Grid([[fmt(v)] for v in steps.bias.tolist()], cell=cell)
         self._bias = figure(bias.svg([["k"] for _ in range(c_o)]), "b")
+        self._size = self._full_size(weight, bias)
+
+    def _full_size(self, weight: Grid, bias: Grid) -> tuple[int, int, int]:
+        """Height and width at full size, and the font of the smallest number."""
+        c_i, h, w = self.steps.input.shape
+        c_o = self.steps.output.shape[0]
+        column = Grid([["0"]] * max(c_i, c_o), cell=self.cell, row_labels=[0] * max(c_i, c_o))
+        sample = f"{h - 1}, {w - 1}"
+        product = row_width(figure_width(weight, f"W {c_o}\u00d7{c_i}"), OP,
+                            figure_width(column, f"v = X[:, {sample}]"), OP, bias.width, OP,
+                            figure_width(column, f"Y[:, {sample}]"))
         height = max(_column(self._inputs), _column(self._outputs), weight.height + CAPTION)
-        # the grids shrink so that they, the player's controls and every line of the
-        # arithmetic fit the window's height (as in kit.fit_style, with one line per
-        # output channel), down to 14 px cells, the least a lecture room can read
-        self._height = height
+        width = row_width(_pairs_width(self._inputs), OP, product, OP, _pairs_width(self._outputs))
+        numbers_ = [*self._inputs, *self._outputs, weight, bias]
+        return HEAD + height + MATH + MATH_LINE * c_o, width, smallest(numbers_)
 
     def fit_css(self) -> str:
-        c_o = self.steps.output.shape[0]
-        return fit_style(self._height, FIT_RESERVE + MATH_LINE * (c_o - 1))
+        height, width, text = self._size
+        return fit_style(height, width, text=text)
 
     def value(self, step: PixelStep) -> str:
         return "[" + ", ".join(map(repr, step.value)) + "]"
@@ -112,6 +127,11 @@ class Conv1x1Renderer(FrameRenderer):
                 f'<div class="cbk-row">{product}</div>{ARROW}'
                 f'<div {PAIRS}>{outputs}</div></div>'
                 f'<div class="cbk-math">{arithmetic}</div>')
+
+
+def _pairs_width(grids: list[Grid]) -> int:
+    """Width in px of grids laid two abreast, 6 px apart."""
+    return min(len(grids), 2) * grids[0].width + 6 * (len(grids) > 1)
 
 
 def _column(grids: list[Grid]) -> int:

@@ -3,9 +3,23 @@ window on it beside its kernel slice, the output filling up, and the arithmetic.
 
 from __future__ import annotations
 
-from ..steps.code import int_or_tuple
 from ..steps.window2d import Step, StepSequence
-from .kit import CELL, Grid, factor, figure, fmt, numbers, term
+from .kit import (
+    CAPTION,
+    CELL,
+    OP,
+    SUM_PX,
+    Grid,
+    factor,
+    figure,
+    figure_width,
+    fmt,
+    numbers,
+    row_width,
+    term,
+    text_width,
+    times,
+)
 from .window2d import Window2dRenderer
 
 
@@ -18,7 +32,7 @@ class Conv2dRenderer(Window2dRenderer):
     def __init__(self, steps: StepSequence, *, cell: int = CELL, title: str = ""):
         super().__init__(steps, cell=cell, title=title)
         k_h, k_w = steps.window
-        dilation = f", dilation {int_or_tuple(steps.dilation)}" if steps.dilation != (1, 1) else ""
+        dilation = f", dilation {times(steps.dilation)}" if steps.dilation != (1, 1) else ""
         self._captions["kernel"] = f"kernel {k_h}\u00d7{k_w}{dilation}" + (
             ", turned 180\u00b0" if steps.flip else "")
         self._kernels = self._kernel_svgs(cell)
@@ -31,8 +45,32 @@ class Conv2dRenderer(Window2dRenderer):
     def _kernel_svgs(self, cell: int) -> list:
         """The kernel's grids: one per input channel."""
         k_h, k_w = self.steps.window
-        return [Grid(numbers(k), cell=cell).svg([["k"] * k_w for _ in range(k_h)])
-                for k in self.steps.kernel]
+        self._kernel_grids = [Grid(numbers(k), cell=cell) for k in self.steps.kernel]
+        return [grid.svg([["k"] * k_w for _ in range(k_h)]) for grid in self._kernel_grids]
+
+    def _grids(self) -> list[Grid]:
+        return self._kernel_grids
+
+    def _channel_row(self, ch: int) -> tuple[int, int]:
+        """An input channel, its kernel slice and (with several) their sum."""
+        grid, kernel, caps = self._inputs[ch], self._kernel_grids[ch], self._captions
+        label = f"channel {ch}: " if len(self._inputs) > 1 else ""
+        parts = [figure_width(grid, label + caps["input"]), OP,
+                 figure_width(kernel, caps["kernel"])]
+        if len(self._inputs) > 1:
+            longest = max((fmt(v) for step in self.steps for v in step.partial_sums), key=len)
+            parts.append(text_width(f"= {longest}", SUM_PX, mono=True))
+        return max(grid.height, kernel.height) + CAPTION, row_width(*parts)
+
+    def _beside(self, height: int, width: int) -> tuple[int, int]:
+        """The output beside the channel rows, after an equals sign."""
+        out = self._outputs[0]
+        return (max(height, out.height + CAPTION),
+                row_width(width, OP, figure_width(out, self._captions["output"])))
+
+    def _math_lines(self) -> int:
+        many, bias = len(self._inputs) > 1, any(step.bias for step in self.steps)
+        return len(self._inputs) + (many or bias)
 
     def arithmetic(self, step: Step) -> str:
         return conv_math(step, self.CHANNEL, bias_always=self.BIAS_ALWAYS)
@@ -55,7 +93,7 @@ class Conv2dRenderer(Window2dRenderer):
             if many:
                 row += f'<div class="cbk-sum">= {fmt(step.partial_sums[ch])}</div>'
             rows.append(row + "</div>")
-        return (f'<div class="cbk-row"><div class="cbk-col">{"".join(rows)}</div>'
+        return (f'<div class="cbk-row"><div class="cbk-chans">{"".join(rows)}</div>'
                 f'<div class="cbk-op">=</div>{out_fig}</div>'
                 f'{self._shape}<div class="cbk-math">{arithmetic}</div>')
 

@@ -17,26 +17,34 @@ from .conv2d import Conv2dRenderer
 from .kit import (
     CAPTION,
     CELL,
-    FIT_RESERVE,
-    MIN_CELL,
+    HEAD,
+    MATH,
+    MATH_LINE,
+    NOTE_LINE,
+    NOTE_PX,
     OKABE_ITO,
+    OP,
+    SUM_PX,
     Grid,
     check_size,
     factor,
     figure,
+    fit_style,
+    lines,
     numbers,
+    plain,
+    row_width,
+    smallest,
     style,
+    text_width,
 )
 
 # Okabe-Ito colours, one per output channel (cycled): the row of a kernel and its output map
 # share one, and a label says which channel it is, for readers who cannot tell colours apart.
 CHANNEL_COLOURS = tuple(OKABE_ITO.values())
 ROW_GAP = 6  # px between the rows of output channels
-LABEL_CHAR_PX = 10.2  # the width of a character of the labels (17 px monospace)
-CHROME = 260  # px of a JupyterLab window's width beside an output (file browser closed)
-# A window narrower than 1000 px but at least 700 px tall (not a zoomed lecture screen)
-# stacks the input channels in a column (css/conv2d_channels.css); each layout scales its
-# grids by its own fit.
+# The input channels stand side by side, or wrap into a column when that layout fits the
+# window better (css/conv2d_channels.css; the fit takes the better of the two).
 STYLE = style("conv2d_channels")
 
 
@@ -65,25 +73,33 @@ class ChannelsRenderer(Conv2dRenderer):
         k_h, k_w = self.steps.window
         self._slice_width, self._slice_height = k_w * cell + 4, k_h * cell + 4
         looks = {look: [[look] * k_w for _ in range(k_h)] for look in ("k", "ko")}
+        filters = [[Grid(numbers(s), cell=cell) for s in filt] for filt in self.steps.kernel]
+        self._slice_grids = [grid for grids in filters for grid in grids]
         return [{look: "".join(grid.svg(classes) for grid in grids)
-                 for look, classes in looks.items()}
-                for grids in ([Grid(numbers(s), cell=cell) for s in filt]
-                              for filt in self.steps.kernel)]
+                 for look, classes in looks.items()} for grids in filters]
 
     def fit_css(self) -> str:
-        """Two fits, one per layout: input channels side by side, or in a column."""
+        """The input channels side by side, or in a column when that fits better."""
         c_i = self.steps.kernel.shape[1]
-        # px beside the grids that do not scale: JupyterLab's chrome, then about 100 for the
-        # operator sign, the gaps and the rows' borders, the labels' characters, and 14
-        # between two input channels
-        text = round(CHROME + 100 + LABEL_CHAR_PX * self._label_chars + 14 * (c_i - 1))
         one, out = self._inputs[0], self._outputs[0]
-        rows = len(self._outputs) * (max(out.height, self._slice_height) + ROW_GAP) + CAPTION
-        filters = c_i * (self._slice_width + 4) + out.width
-        wide = _fit(max(one.height + 2 * CAPTION, rows), c_i * one.width + filters, text)
-        narrow = _fit(max(c_i * (one.height + CAPTION) + CAPTION, rows), one.width + filters,
-                      text)
-        return f"--cbk-fit-wide:{wide};--cbk-fit-narrow:{narrow}"
+        shape = self._captions["input"].removeprefix("input ")
+        caption = text_width(f"X: {c_i} channels, {shape}")
+        beside = (one.height + 2 * CAPTION, max(row_width(*[one.width] * c_i), caption))
+        column = (c_i * (one.height + CAPTION) + 6 * (c_i - 1) + CAPTION, max(one.width, caption))
+        # a row of a kernel: its name, its slices 4 px apart, the bias, the output map, Y[o],
+        # with the row's padding and borders
+        row = (text_width("x" * self._label_chars, SUM_PX, mono=True) + 4 * 8 + 24
+               + c_i * (self._slice_width + 4) + out.width)
+        rows = (len(self._outputs) * (max(out.height, self._slice_height) + 10 + ROW_GAP)
+                + CAPTION, row)  # its caption wraps under the rows
+        math = MATH + MATH_LINE * (c_i + 1)
+        self._sizes = [(HEAD + max(h, rows[0]) + math, row_width(w, OP, rows[1]))
+                       for h, w in (beside, column)]
+        hidden = sum(NOTE_LINE * lines(plain(part), self._sizes[0][1], NOTE_PX)
+                     for part in self._notes_under)
+        grids = [*self._inputs, *self._outputs, *self._slice_grids]
+        return fit_style(*self._sizes[0], hidden=hidden, text=smallest(grids),
+                         other=self._sizes[1])
 
     def body(self, step: Step, index: int, arithmetic: str) -> str:
         looks = self.window_looks(step)
@@ -127,10 +143,3 @@ class ChannelsRenderer(Conv2dRenderer):
                 f"({c_i} slice{'s' * (c_i > 1)}, one per input channel) and bias "
                 f"{factor(step.bias)}.")
 
-
-def _fit(height: int, width: int, text: int) -> str:
-    """The scale of the grids (px per px, at most 1) at which grids `height` px tall and
-    `width` px wide at full size fit the window's height and, with `text` px that do not
-    scale beside them, its width; never below cells of MIN_CELL px."""
-    return (f"clamp({MIN_CELL / CELL:.3f}px, min((100vh - {FIT_RESERVE}px) / {height}, "
-            f"(100vw - {text}px) / {width}), 1px)")

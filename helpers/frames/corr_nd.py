@@ -8,35 +8,43 @@ ipywidgets.
 
 from __future__ import annotations
 
-from ..steps.code import int_or_tuple
 from ..steps.corr_nd import NdSequence, NdStep
 from .base import FrameRenderer
 from .kit import (
     CAPTION,
     CELL,
-    FIT_RESERVE,
+    HEAD,
+    MATH,
     MATH_LINE,
     MAX_COLUMNS,
+    NOTE_LINE,
+    NOTE_PX,
+    OP,
+    SUM_PX,
     Grid,
     axis_labels,
     check_size,
     factor,
     figure,
+    figure_width,
     fit_style,
     fmt,
+    lines,
     numbers,
+    plain,
+    row_width,
+    smallest,
     span,
     style,
     term,
+    text_width,
+    times,
 )
 from .notes import count_words, size_formula
 
 AXIS_NAMES = {1: ("length",), 3: ("depth", "rows", "columns")}
 AXIS_WORDS = {1: ("positions",), 3: ("slices", "rows", "columns")}  # for the text alternative
-# Cells of the kernel and product rows where the kernel has no tap are not drawn. In short
-# windows (a lecture at 200 %) the arithmetic, a line per kernel slice, and the captions take
-# a smaller font (still larger on screen than at 100 %), so that the player with a 3x3x3
-# kernel's lines fits the window.
+# Cells of the kernel and product rows where the kernel has no tap are not drawn.
 STYLE = style("corr_nd")
 LABELS = 48  # px for the row names of the 1-D strip (x, k, x·k)
 
@@ -76,11 +84,16 @@ class CorrNdRenderer(FrameRenderer):
                 f": {arithmetic}")
 
     def fit_css(self) -> str:
-        lines = self.groups + (self.groups > 1)
-        return fit_style(self._height, FIT_RESERVE + MATH_LINE * (lines - 1))
+        height, width = self._size
+        math = MATH + MATH_LINE * (self.groups + (self.groups > 1))
+        hidden = sum(NOTE_LINE * lines(plain(part), width, NOTE_PX)
+                     for part in (self._formula, self._note) if part)
+        return fit_style(HEAD + height + math, width, hidden=hidden, text=smallest(self._numbers))
 
-    def _set_height_and_note(self, height: int, uncovered: str) -> None:
-        self._height = height  # of the grids and their captions, at full size
+    def _set_size_and_note(self, height: int, width: int, numbers_: list[Grid],
+                           uncovered: str) -> None:
+        self._size = height, width  # of the grids and their captions, at full size
+        self._numbers = numbers_  # the grids with numbers
         self._note = (f'<div class="cbk-note cbk-unread">Never read by any window (hatched): '
                       f"{uncovered}.</div>" if self.steps.uncovered else "")
 
@@ -113,9 +126,12 @@ class Corr1dRenderer(CorrNdRenderer):
             f"x: length {n}{pad}; k: {k} weights{f', dilation {d}' if d > 1 else ''}, under "
             "the window; x\u00b7k: their products",
             f"y: length {m}{f', stride {s}' if s > 1 else ''}")
-        self._set_height_and_note(strip.height + self._output.height + 2 * CAPTION + 6,
-                           count_words("position", "cell", [c for (c,) in steps.uncovered],
-                                       before, n))
+        self._set_size_and_note(
+            strip.height + self._output.height + 2 * CAPTION + 6,
+            max(figure_width(strip, self._captions[0]),
+                figure_width(self._output, self._captions[1])),
+            [strip, self._output],
+            count_words("position", "cell", [c for (c,) in steps.uncovered], before, n))
 
     def _strip(self, kernel: list[str], products: list[str]) -> Grid:
         return Grid([self._x, kernel, products], cell=self.cell,
@@ -160,10 +176,9 @@ class Corr3dRenderer(CorrNdRenderer):
                        for plane in self._base]
         self._names = [f"X[{z - front}]" if 0 <= z - front < n_d else "pad"
                        for z in range(depth)]
-        self._kernel = "".join(
-            figure(Grid(numbers(plane), cell=cell)
-                    .svg([["k"] * k_w for _ in range(k_h)]), f"K[{a}]")
-            for a, plane in enumerate(steps.kernel))
+        kernels = [Grid(numbers(plane), cell=cell) for plane in steps.kernel]
+        self._kernel = "".join(figure(grid.svg([["k"] * k_w for _ in range(k_h)]), f"K[{a}]")
+                               for a, grid in enumerate(kernels))
         self._outputs = [Grid(numbers(plane), cell=cell,
                                row_labels=list(range(m_h)) if o == 0 else None,
                                col_labels=list(range(m_w)))
@@ -176,8 +191,14 @@ class Corr3dRenderer(CorrNdRenderer):
         kernel_height = (k_h * cell + 4) + CAPTION
         low = max(kernel_height, self._outputs[0].height + CAPTION)
         count = len(steps.uncovered)
-        self._set_height_and_note(self._slices[0].height + CAPTION + 6 + low,
-                           f"{count} cell{'s' * (count > 1)} of the padded volume")
+        x, k, y = (text_width(max(plain(g.replace("<br>", "</div><div>")).split("; "), key=len),
+                              SUM_PX, mono=True) for g in self._groups)
+        top = row_width(x, *(figure_width(g, "x[0] \u00b7 K[0]") for g in self._slices))
+        bottom = row_width(k, *(g.width for g in kernels), OP, y,
+                           *(g.width for g in self._outputs))
+        self._set_size_and_note(self._slices[0].height + CAPTION + 6 + low, max(top, bottom),
+                                [*self._slices, *kernels, *self._outputs],
+                                f"{count} cell{'s' * (count > 1)} of the padded volume")
 
     def grids(self, step: NdStep, index: int) -> str:
         covered: dict[int, list] = {}
@@ -242,4 +263,4 @@ def _padding_words(pads) -> str:
 
 
 def _stride_words(stride) -> str:
-    return "" if set(stride) == {1} else f"stride {int_or_tuple(stride)}"
+    return "" if set(stride) == {1} else f"stride {times(stride)}"

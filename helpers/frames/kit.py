@@ -28,13 +28,26 @@ import re
 from importlib.resources import files
 
 CELL = 44  # px (even): readable from the back of a lecture room at 100 % zoom
-# CSS px of a player that are not grids (JupyterLab's bars, the controls, title, captions,
-# arithmetic, output-size formula, PyTorch call): a frame's grids shrink so that the whole
-# player fits the window's height.
-FIT_RESERVE = 500
-CAPTION = 26  # px a caption line takes under a grid
-MATH_LINE = 30  # px a further line of arithmetic takes
-MIN_CELL = 14.1  # px: the smallest cell a frame shrinks to, still readable in a lecture room
+# A frame scales as one piece (--cbk-fit px per px, at most 1px): its grids and its text
+# (heading, captions, arithmetic, notes) together, so that the numbers in the cells stay
+# the largest text of the frame at any zoom. The fit is the largest at which the frame,
+# at its full size `height` x `width` px, fits the height of the window less what is
+# around it (--cbk-around: JupyterLab's bars and the player's controls, css/book.css) and
+# the width of its player (a CSS container), but never below cells of MIN_CELL px.
+MIN_CELL = 28  # px: the smallest cell a frame shrinks to for the height, its digits 11.8 px
+NARROW_CELL = 14  # px: the smallest a frame shrinks to for the width, then it scrolls
+TEXT = 16  # px: captions and arithmetic at full size (a cell's digits: 18, 16 if 4 long)
+# What the parts of a frame take at full size, in px, for its height and width.
+HEAD = 32  # the heading
+CAPTION = 24  # a caption line under a grid
+MATH = 20  # the arithmetic's box around its lines
+MATH_LINE = 26  # a line of arithmetic
+NOTE_LINE = 24  # a line of the notes under the grids
+GAP = 10  # between the parts of a row
+OP = 28  # an operator sign between two figures
+# a character's width, in em: monospace exactly, the body font at most on average
+CHAR, MONO_CHAR = 0.52, 0.6
+SUM_PX, NOTE_PX = 17, 15  # px of a sum beside a grid, and of the notes under the grids
 MAX_CELLS = 1024  # input cells (padding and channels included) a frame draws at most
 MAX_COLUMNS = 32  # grid columns in one row of a frame, so that it fits a narrow window
 MINUS = "\u2212"
@@ -107,6 +120,8 @@ class Grid:
                       for r in range(self.shape[0])]
         self._text = [[svg_text(t, left + c * cell + half, top + r * cell + half, cell)
                        for c, t in enumerate(row)] for r, row in enumerate(texts)]
+        # the font size of its longest number: the smallest text it draws
+        self.smallest = font_size(max((t for row in texts for t in row), key=len), cell)
 
     def svg(self, classes, shown=None, overlay: str = "") -> str:
         """`classes[r][c]` names each cell's look; `shown(r, c)` says whether its number shows;
@@ -181,17 +196,59 @@ def message_frame(text: str, *, title: str = "") -> str:
             "</div></div>")
 
 
+def times(pair) -> str:
+    """A per-axis setting as a caption writes it: `2` for (2, 2), `2×3` for (2, 3)."""
+    return fmt(pair[0]) if len(set(pair)) == 1 else "\u00d7".join(map(fmt, pair))
+
+
 def span(values: list[int]) -> str:
     """Sorted indices in words: `3`, or `0 to 2`."""
     return f"{fmt(values[0])} to {fmt(values[-1])}" if len(values) > 1 else fmt(values[0])
 
 
-def fit_style(height: int, reserve: int = FIT_RESERVE) -> str:
-    """CSS that scales a frame's grids (--cbk-fit, at most 1px per px) so that a frame
-    `height` px tall at full size and `reserve` px of the rest of its player fit the
-    window's height, down to cells of MIN_CELL px."""
-    return (f"--cbk-fit:clamp({MIN_CELL / CELL:.3f}px, calc((100vh - {reserve}px) / {height}), "
-            "1px)")
+def text_width(text: str, px: float = TEXT, *, mono: bool = False) -> int:
+    """The width in px of `text` set at `px` in the body font (or `mono`spaced)."""
+    return round(len(text) * (MONO_CHAR if mono else CHAR) * px)
+
+
+def lines(text: str, width: int, px: float = TEXT) -> int:
+    """How many lines `text` at `px` takes in `width` px (breaking between words), at most."""
+    return max(1, -(-text_width(text, px, mono=True) // max(width, 1)))
+
+
+def figure_width(grid: Grid, caption: str) -> int:
+    """The width of a grid with its caption under it."""
+    return max(grid.width, text_width(caption))
+
+
+def row_width(*widths: int) -> int:
+    """The width of parts side by side, GAP apart."""
+    return sum(widths) + GAP * (len(widths) - 1)
+
+
+def smallest(grids) -> int:
+    """The smallest font size in px of a number in `grids` (TEXT if none is smaller)."""
+    return min([TEXT, *(grid.smallest for grid in grids)])
+
+
+def fit_style(height: int, width: int, *, hidden: int = 0, text: int = TEXT,
+              other: tuple[int, int] | None = None) -> str:
+    """The style of a frame `height` x `width` px at full size (grids, captions, heading,
+    arithmetic and notes; `hidden` px of those the notes a short window hides): --cbk-fit,
+    the largest scale at which it fits the window's height less --cbk-around (but not below
+    cells of MIN_CELL px: a lecture scrolls rather) and its player's width (down to cells of
+    NARROW_CELL px), at most 1 px per px; `text` px for its captions
+    and arithmetic, so that no number in a cell is smaller. `other` is the height and
+    width of a second layout the frame can wrap into (channels in a column rather than side
+    by side): the frame takes the larger of the two fits."""
+    def fit(h: int, w: int) -> str:
+        tall = f"{h} + {hidden} * var(--cbk-notes, 1)" if hidden else f"{h}"
+        return (f"min(max({floor}px, (100vh - var(--cbk-around, 120px)) / ({tall})), "
+                f"(100cqw - 24px) / {w})")
+    floor = math.ceil(1000 * MIN_CELL / CELL) / 1000
+    best = fit(height, width) if other is None else f"max({fit(height, width)}, {fit(*other)})"
+    size = f";--cbk-text:{text}" if text != TEXT else ""
+    return f"--cbk-fit:clamp({NARROW_CELL / CELL:.2f}px, {best}, 1px){size}"
 
 
 def arrow(label: str, symbol: str = "\u2192") -> str:

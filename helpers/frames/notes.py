@@ -25,22 +25,29 @@ def shape_lines(steps: StepSequence) -> str:
 
 def size_formula(steps, names, pads, *, ceil_mode: bool = False) -> str:
     """The output-size formula along the axes `names` (the last ones of the input), padded
-    by `pads` ((before, after) per axis), with the numbers of `steps` filled in."""
+    by `pads` ((before, after) per axis), with the numbers of `steps` filled in. Each axis
+    is one unbreakable piece; without padding, stride or dilation the formula is the
+    plain `n − k + 1`."""
     lo, hi = ("\u2308", "\u2309") if ceil_mode else ("\u230a", "\u230b")
+    plain = not any(b or a for b, a in pads) and set(steps.stride) == set(steps.dilation) == {1}
     lines = []
     for axis, (name, (before, after)) in enumerate(zip(names, pads, strict=True)):
         last = axis - len(names)  # the axes are the last ones, after any channels
         n, k, m = steps.input_shape[last], steps.window[axis], steps.output.shape[last]
         s, d = steps.stride[axis], steps.dilation[axis]
         span = f"{k}" if d == 1 else f"({d}\u00d7({k} {MINUS} 1) + 1)"
+        if plain:
+            lines.append(f"{name}: {n} {MINUS} {k} + 1 = {m}")
+            continue
         inner = f"{n} + {before} + {after} {MINUS} {span}"
         expr = f"({inner}) + 1" if s == 1 else f"{lo}({inner}) / {s}{hi} + 1"
         room = n + before + after - (d * (k - 1) + 1)
         if s > 1 and ceil_mode and -(-room // s) + 1 != m:
             expr += f" {MINUS} 1 (the last window would start in the padding)"
         lines.append(f"{name}: {expr} = {m}")
-    both = " \u00b7 ".join(lines)
-    return f'<div class="cbk-shape">output size, padding counted per side: {both}</div>'
+    both = " \u00b7 ".join(f"<span>{line}</span>" for line in lines)
+    what = "output size" if plain else "output size, padding counted per side"
+    return f'<div class="cbk-shape">{what}: {both}</div>'
 
 
 def uncovered_note(steps: StepSequence) -> str:
@@ -57,8 +64,11 @@ def uncovered_note(steps: StepSequence) -> str:
              count_words("column", "column", never_cols, steps.padding.left,
                          steps.input_shape[-1])]
     why = []
+    dropped = sum(d is not None for d in steps.dropped)
     if any(r > max(read_rows) for r in never_rows) or any(c > max(read_cols) for c in never_cols):
-        why.append("the last window ends before the edge, and the floor in the formula "
+        why.append(f"ceil_mode drops the window{'s' * (dropped > 1)} that would start in the "
+                   "padding" if steps.ceil_mode and dropped else
+                   "the last window ends before the edge, and the floor in the formula "
                    "drops what is left")
     if any(r < max(read_rows) for r in never_rows) or any(c < max(read_cols) for c in never_cols):
         gap = "taps of the dilated kernel" if steps.dilation != (1, 1) else "windows"

@@ -23,9 +23,9 @@ def field_frame(sizes, fields, *, width: int = 880) -> str:
                      row_labels=list(range(h)), col_labels=list(range(w)))
         mark = "o" if level == last else "w"
         classes = [[mark if (r, c) in field else "d" for c in range(w)] for r in range(h)]
-        name = "input" if level == 0 else f"layer {level} output"
+        name = "input" if level == 0 else f"layer {level}"
         count = "the chosen cell" if level == last else f"{len(field)} cells"
-        figures.append(figure(grid.svg(classes), f"{name} {h}\u00d7{w}: {count}"))
+        figures.append(figure(grid.svg(classes), f"{name} {h}\u00d7{w} \u00b7 {count}"))
     (r, c), = fields[-1]
     rows = sorted({cell[0] for cell in fields[0]})
     cols = sorted({cell[1] for cell in fields[0]})

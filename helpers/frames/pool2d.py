@@ -5,7 +5,19 @@ count_include_pad do."""
 from __future__ import annotations
 
 from ..steps.window2d import Step
-from .kit import Grid, arrow, figure, fmt, term
+from .kit import (
+    CAPTION,
+    OP,
+    SUM_PX,
+    Grid,
+    arrow,
+    figure,
+    figure_width,
+    fmt,
+    row_width,
+    term,
+    text_width,
+)
 from .window2d import Window2dRenderer
 
 
@@ -22,6 +34,20 @@ class Pool2dRenderer(Window2dRenderer):
             expr = f"({' + '.join(terms)}) / {step.divisor}"
         return f"{expr} = <b>{fmt(step.value)}</b>"
 
+    def _channel_row(self, ch: int) -> tuple[int, int]:
+        """A channel's input, the pooling arrow and its output."""
+        label = f"channel {ch}: " if len(self._inputs) > 1 else ""
+        (k_h, k_w), caps = self.steps.window, self._captions
+        grid, out = self._inputs[ch], self._outputs[ch]
+        return (max(grid.height, out.height) + CAPTION,
+                row_width(figure_width(grid, label + caps["input"]),
+                          max(OP, text_width(f"{self.steps.mode} {k_h}\u00d7{k_w}", SUM_PX,
+                                             mono=True)),
+                          figure_width(out, caps["output"])))
+
+    def _longest_notes(self) -> list[str]:
+        return max((self._notes(step) for step in self.steps), key=lambda n: len("".join(n)))
+
     def body(self, step: Step, index: int, arithmetic: str) -> str:
         """One row per channel (input, window, output), the step's arithmetic and notes."""
         looks = self.window_looks(step)
@@ -36,10 +62,10 @@ class Pool2dRenderer(Window2dRenderer):
         for ch, (svg, out) in enumerate(zip(inputs, outputs, strict=True)):
             label = f"channel {ch}: " if many else ""
             rows.append(f'<div class="cbk-row">{figure(svg, label + caps["input"])}{pooling}'
-                        f'{figure(out, label + caps["output"])}</div>')
+                        f'{figure(out, caps["output"])}</div>')
         prefix = f"channel {step.channel}: " if many else ""
         notes = "".join(f'<div class="cbk-note">{n}</div>' for n in self._notes(step))
-        return (f'<div class="cbk-col">{"".join(rows)}</div>{self._shape}'
+        return (f'<div class="cbk-chans">{"".join(rows)}</div>{self._shape}'
                 f'<div class="cbk-math"><div>{prefix}{arithmetic}</div>'
                 f"</div>{notes}")
 
@@ -64,7 +90,10 @@ class Pool2dRenderer(Window2dRenderer):
         if s.mode == "avg" and not s.count_include_pad and any(step.in_padding):
             notes.append(f"count_include_pad=False: the padding is not counted, so the sum "
                          f"is divided by the {step.divisor} input cells.")
-        if self._dropped(self._inputs[0], step):
-            notes.append("ceil_mode drops the window outlined in orange: it would start in the "
+        dropped = self._dropped(self._inputs[0], step).count('class="drop"')
+        if dropped:
+            notes.append("ceil_mode drops the windows outlined in orange: each would start in "
+                         "the padding past the input." if dropped > 1 else
+                         "ceil_mode drops the window outlined in orange: it would start in the "
                          "padding past the input.")
         return notes

@@ -4,19 +4,27 @@ filling up, the captions, the fit, and the frame in words."""
 
 from __future__ import annotations
 
-from ..steps.code import int_or_tuple
 from ..steps.window2d import Step, StepSequence
 from .base import FrameRenderer
 from .kit import (
-    CAPTION,
     CELL,
+    HEAD,
+    MATH,
+    MATH_LINE,
+    NOTE_LINE,
+    NOTE_PX,
     Grid,
     axis_labels,
     check_size,
     fit_style,
     fmt,
+    lines,
     numbers,
+    plain,
+    row_width,
+    smallest,
     span,
+    times,
 )
 from .notes import padding_text, shape_lines, uncovered_note
 
@@ -47,18 +55,51 @@ class Window2dRenderer(FrameRenderer):
                               col_labels=list(range(m_w))) for out in outputs]
         self._captions = self._make_captions()
         self._hatch = self._inputs[0].hatch(steps.uncovered)
-        self._shape = shape_lines(steps) + uncovered_note(steps)
+        # the output-size formula and the cells no window reads (a short window hides both)
+        self._notes_under = [note for note in (shape_lines(steps), uncovered_note(steps)) if note]
+        self._shape = "".join(self._notes_under)
 
     def fit_css(self) -> str:
-        """The CSS that scales the frame's grids (see `kit.fit_style`)."""
-        return fit_style(self._height())
+        """The frame's fit (see `kit.fit_style`): its channel rows in a column, or side by
+        side when they are several and the window is short."""
+        rows = [self._channel_row(ch) for ch in range(len(self._inputs))]
+        column = (sum(h for h, _ in rows) + 6 * (len(rows) - 1), max(w for _, w in rows))
+        layouts = [self._frame_size(*column)]
+        if len(rows) > 1:
+            layouts.append(self._frame_size(max(h for h, _ in rows), row_width(
+                *(w for _, w in rows))))
+        width = layouts[0][1]
+        hidden = sum(NOTE_LINE * lines(plain(part), width, NOTE_PX) for part in self._notes_under)
+        grids = [*self._inputs, *self._outputs, *self._grids()]
+        return fit_style(*layouts[0], hidden=hidden, text=smallest(grids),
+                         other=layouts[1] if len(layouts) > 1 else None)
 
-    def _height(self) -> int:
-        """Height in px of the grids' composition at full size, captions included: the
-        inputs (one per channel) stack in a column, 6 px apart, and so do the outputs."""
-        def column(grids):
-            return len(grids) * (grids[0].height + CAPTION) + (len(grids) - 1) * 6
-        return max(column(self._inputs), column(self._outputs))
+    def _frame_size(self, height: int, width: int) -> tuple[int, int]:
+        """The frame's height and width at full size, with its channel rows `height` x
+        `width` px: the heading, the grids, the arithmetic and the notes that always show."""
+        tall, wide = self._beside(height, width)
+        notes = sum(NOTE_LINE * lines(note, wide, NOTE_PX) for note in self._longest_notes())
+        return HEAD + tall + MATH + MATH_LINE * self._math_lines() + notes, wide
+
+    def _channel_row(self, ch: int) -> tuple[int, int]:
+        """The height and width at full size of what the frame draws for input channel
+        `ch`, its caption included."""
+        raise NotImplementedError
+
+    def _beside(self, height: int, width: int) -> tuple[int, int]:
+        """The height and width of the grids with what stands beside the channel rows."""
+        return height, width
+
+    def _grids(self) -> list[Grid]:
+        """The grids drawn beside the inputs and outputs (a kernel's)."""
+        return []
+
+    def _math_lines(self) -> int:
+        return 1
+
+    def _longest_notes(self) -> list[str]:
+        """The notes under the arithmetic of the step that has the most."""
+        return []
 
     def _make_captions(self) -> dict[str, str]:
         s = self.steps
@@ -68,7 +109,7 @@ class Window2dRenderer(FrameRenderer):
             pad += f" ({s.padding_mode})"
         m_h, m_w = s.output.shape[-2:]
         caps = {"input": f"input {shape}{pad}", "output": f"output {m_h}\u00d7{m_w}"}
-        notes = [f"stride {int_or_tuple(s.stride)}"] if s.stride != (1, 1) else []
+        notes = [f"stride {times(s.stride)}"] if s.stride != (1, 1) else []
         notes += ["ceil_mode"] if s.ceil_mode else []
         if notes:
             caps["output"] += f" ({', '.join(notes)})"

@@ -76,6 +76,10 @@ class Player(Controlled, widgets.VBox):
         if self.controls:
             rows.append(wrapping_row(self.controls.values()))
         super().__init__(rows + [self.frame_area, self.code_line, bar])
+        # the frames fit the player's width and the window's height less its controls
+        self.add_class("cbk-player")
+        if self.controls:
+            self.add_class("cbk-settings")
         self._rebuild()
 
     # -- state a test or a notebook reads ------------------------------------
