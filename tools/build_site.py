@@ -31,6 +31,7 @@ from nbconvert import HTMLExporter
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SITE = Path(__file__).with_name("site")
+ACCESS = Path(__file__).with_name("access")  # names and colours for every reader (the decks too)
 TITLE = "Convolutional layers, step by step"
 BEFORE_YOU_START = re.compile(r"\*\*Before you start\.\*\*.*?(?:\n\s*\n|\Z)", re.DOTALL)
 # What a chapter's "Before you start" paragraph (how to run the notebook) says on a page.
@@ -132,6 +133,7 @@ def build(out: Path, folder: Path = NOTEBOOKS) -> list[Path]:
     out.mkdir(parents=True)
     vendor_js.install(out)
     shutil.copyfile(SITE / "book.css", out / vendor_js.STATIC / "book.css")
+    shutil.copytree(ACCESS, out / vendor_js.STATIC / "access")
     exporter = SiteExporter(out, template_name="lab", template_file="chapter.html.j2",
                             extra_template_paths=[str(SITE)], **vendor_js.exporter_config())
     pages = []

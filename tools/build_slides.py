@@ -104,6 +104,7 @@ def build(out: Path, notebooks: list[Path]) -> list[Path]:
     out.mkdir(parents=True)
     vendor_js.install(out, PACKAGES)
     shutil.copytree(HERE / "deck" / "static", out / vendor_js.STATIC / "deck")
+    shutil.copytree(HERE / "access", out / vendor_js.STATIC / "access")  # as on the site
     slides = exporter()
     decks = []
     for path in notebooks:
