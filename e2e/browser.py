@@ -27,7 +27,7 @@ PLAY_INTERVAL_MS = 100  # the speed the checks type into each Player's speed con
 FRAME_FIELDS = """frame => ({
   step: +frame.dataset.step, value: frame.dataset.value, out: frame.dataset.out,
   math: Array.from(frame.querySelectorAll('.cbk-math > div')).map(d => d.textContent),
-  message: null})"""
+  label: frame.getAttribute('aria-label'), message: null})"""
 
 # The frame a Player's root shows, or the message it shows instead (step null).
 READ_FRAME = "root => {\n  const fields = " + FRAME_FIELDS + """;

@@ -4,8 +4,10 @@ For each notebook in `notebooks/` (found at run time): open it, Run All, wait
 until every cell has run, then check that nothing covers the notebook, that no
 cell shows an error, that every widget the stored notebook shows renders (no text
 fallback), that every book widget answers a reader as its kernel says it should
-(`widget_checks.py`), and that the players read well at lecture zooms, on a small
-window and in both themes (`reading.py`). Screenshots go to `build/e2e/<notebook>/`.
+(`widget_checks.py`), that axe-core finds no critical or serious problem in its
+prose and outputs but those only ipywidgets can fix (`accessibility.py`), and that
+the players read well at lecture zooms, on a small window and in both themes
+(`reading.py`). Screenshots go to `build/e2e/<notebook>/`.
 Exit status 1 if anything failed; every failure names the notebook, the cell and
 the widget.
 
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from accessibility import IN_JUPYTERLAB, audit
 from browser import CHROMIUM, WIDGET_MIME, Failure, Report, chromium, playwright_summary, wait_for
 from kernel_probe import KernelProbe
 from lab_server import LabServer
@@ -165,6 +168,20 @@ def cell_of(page: Page, element: Locator) -> str:
     return f"code cell {index + 1}"
 
 
+# The book in JupyterLab: its prose and every output. JupyterLab's own editors, toolbars
+# and buttons around them are JupyterLab's to audit.
+BOOK_PARTS = ".jp-MarkdownOutput, .jp-Cell-outputWrapper"
+
+
+def check_access(page: Page, name: str, report: Report) -> None:
+    """axe-core on the book's parts of the page: no critical or serious finding but those
+    only ipywidgets can fix (IN_JUPYTERLAB)."""
+    findings = audit(page, BOOK_PARTS, IN_JUPYTERLAB)
+    print(f"  {name}: {findings.summary()}", flush=True)
+    for problem in findings.problems():
+        report.fail(name, problem)
+
+
 def check_reading(page: Page, players: list, shots: Path, report: Report,
                   only_layouts: bool = False) -> None:
     """Every player at lecture zooms and on a small window, and its text in both themes."""
@@ -200,6 +217,8 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         check_no_popups(page, path.name, report)
         check_outputs(page, notebook, path.name, report)
         checked, players = check_widgets(page, lab, path.name, shots, report, only_layouts)
+        if not only_layouts:
+            check_access(page, path.name, report)
         check_reading(page, players, shots, report, only_layouts)
         status = "ok" if len(report.failures) == before else "FAILED"
         print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "

@@ -8,7 +8,8 @@ deck it checks: no console error and no page error; every stored widget renders
 value and output cell as stored in the notebook); the presenter keys step the
 Player's animation first and the slides after its last step, forwards (Right,
 Page Down) and backwards (Left, Page Up); a Player's frame is large enough to
-read from the back of a room and lies wholly on the slide. Screenshots:
+read from the back of a room and lies wholly on the slide; axe-core finds no
+critical or serious problem on its first slide with a Player. Screenshots:
 `build/e2e/slides/<deck>-title.png` and `<deck>-player-N.png` (mid-animation).
 
     python e2e/slides.py [NOTEBOOK ...]
@@ -24,6 +25,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from accessibility import audit
 from browser import READ_FRAME, Failure, Report, chromium, play_and_record, wait_for
 from playwright.sync_api import Page
 
@@ -179,6 +181,17 @@ def check_player(deck: Deck, n: int, stored: list[dict], shots: Path) -> str:
     return f"{count} steps"
 
 
+def check_access(deck: Deck, name: str, report: Report) -> None:
+    """axe-core on the deck's first slide with a Player (else its title), slide number and
+    controls included: no critical or serious finding."""
+    players = deck.page.locator(".widget-play")
+    deck.go(*(deck.indices(players.first) if players.count() else (0, 0)))
+    findings = audit(deck.page, ".reveal")
+    print(f"  {name}: {findings.summary()}", flush=True)
+    for problem in findings.problems():
+        report.fail(name, problem)
+
+
 def check_deck(browser, path: Path, notebook: Path, shots: Path, report: Report) -> None:
     name, inside = path.name, path.parent.resolve().as_uri() + "/"
     context = browser.new_context(viewport=SCREEN, offline=True)
@@ -209,6 +222,7 @@ def check_deck(browser, path: Path, notebook: Path, shots: Path, report: Report)
             raise Failure(f"the deck shows {on_deck} Players, the notebook's cut {len(stored)}")
         played = [check_player(deck, n, frames, shots) for n, frames in enumerate(stored, 1)]
         print(f"ok {name}: {views} widgets, Players: {', '.join(played) or 'none'}", flush=True)
+        check_access(deck, name, report)
     except Failure as failure:
         report.fail(name, str(failure))
     finally:

@@ -6,9 +6,11 @@ On each page: no console error, every stored widget view renders (none falls bac
 to text), and every Player, at 100 ms a step (typed into its speed box), plays
 from its first frame to its last showing exactly the frames stored in the
 notebook's widget state (step order, value, output cell, arithmetic that adds
-up); then the arrow keys on its step slider step back and forth and a click on
-the middle of the slider scrubs. At 390 px wide (a phone) the page never scrolls
-sideways. Screenshots go to `build/e2e/html/`.
+up), each frame's text alternative naming its step, window and arithmetic; then
+the arrow keys on its step slider step back and forth, a click on the middle of
+the slider scrubs, Tab reaches each of its controls with a visible focus and Enter
+on Play plays. axe-core finds no critical or serious problem. At 390 px wide (a
+phone) the page never scrolls sideways. Screenshots go to `build/e2e/html/`.
 
     python e2e/static_site.py [--site build/html]
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from accessibility import audit, check_keyboard_focus, check_text_alternative
 from browser import (
     FRAME_FIELDS,
     READ_FRAME,
@@ -113,6 +116,7 @@ class StaticPlayer:
         step = frame["step"]
         if step is None or not 0 <= step < len(self.expected) or frame != self.expected[step]:
             raise Failure(f"shows {frame!r}, not a stored frame of this player")
+        check_text_alternative(frame, len(self.expected))
         try:
             check_frame_math(frame["math"], shown_value(frame["value"]))
         except MathError as error:
@@ -140,7 +144,12 @@ class StaticPlayer:
         wait_for(lambda: 0 < (self.frame()["step"] or 0) < count - 1, 10,
                  "the frame to follow a click on the middle of the step slider")
         self.check_frame(self.frame())
-        return f"{count} frames"
+        before = self.frame()["step"]
+        controls = check_keyboard_focus(self.page, self.root)  # ends with Enter on Play
+        wait_for(lambda: self.frame()["step"] != before, 10, "Enter on Play to play")
+        wait_for(lambda: self.root.locator(".widget-play .mod-active").count() == 0,
+                 10 + count * 0.3, "Play to stop after its last step")
+        return f"{count} frames, {controls} controls reached by Tab"
 
 
 def guard_network(page: Page, site: Path, problems: list[str]) -> None:
@@ -192,6 +201,9 @@ def check_page(browser, site: Path, page_file: Path, shots: Path, report: Report
             except (Failure, PlaywrightError) as error:
                 report.fail(f"{page_file.name}, {stored.where}", str(error).splitlines()[0])
             root.screenshot(path=shots / f"{page_file.stem}-player-{index + 1:02d}.png")
+        findings = audit(page)
+        print(f"  {page_file.name}: {findings.summary()}", flush=True)
+        problems += findings.problems()
         page.set_viewport_size(PHONE)
         page.evaluate("window.scrollTo(0, 0)")
         wide = page.evaluate("document.documentElement.scrollWidth")

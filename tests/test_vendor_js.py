@@ -96,3 +96,12 @@ def test_the_cache_is_used_until_the_pins_or_the_kept_files_change(tmp_path, mon
     monkeypatch.setitem(vendor_js.PACKAGES, "requirejs",
                         vendor_js.Package("2.3.7", digest, (r"require\.js", r"r\.js")))
     assert (vendor_js.package_dir("requirejs") / "r.js").is_file() and len(downloads) == 2
+
+
+def test_the_audit_keeps_axe_and_its_licences_only(tmp_path):
+    data = tarball({"package/axe.min.js": b"axe", "package/axe.js": b"unminified",
+                    "package/LICENSE": b"MPL", "package/LICENSE-3RD-PARTY.txt": b"others",
+                    "package/locales/de.json": b"{}"})
+    assert vendor_js.extract("axe-core", data, tmp_path) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["LICENSE", "LICENSE-3RD-PARTY.txt",
+                                                          "axe.min.js"]

@@ -87,6 +87,12 @@ PACKAGES = {
         (r"dist/reveal\.(js|css)", r"dist/theme/white\.css",
          r"dist/theme/fonts/source-sans-pro/[^/]+\.(css|woff)", r"plugin/notes/.+",
          r"plugin/zoom/zoom\.js", "LICENSE")),
+    # The accessibility audit of `make e2e` (e2e/accessibility.py), injected into the pages it
+    # checks; no page of the book loads it.
+    "axe-core": Package(
+        "4.14.1",
+        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        (r"axe\.min\.js", r"LICENSE(-3RD-PARTY\.txt)?")),
 }
 PAGE_PACKAGES = ("@jupyter-widgets/html-manager", "requirejs", "jquery", "mathjax")
 
