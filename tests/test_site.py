@@ -53,6 +53,25 @@ def test_the_page_says_what_works_without_a_kernel():
     assert page.metadata["title"].startswith("1. Cross-correlation")
 
 
+def test_a_page_points_to_the_notebook_for_checking_an_answer():
+    """A stored verdict ("run the cell again") means nothing where no cell runs."""
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    checks = [i for i, c in enumerate(nb.cells)
+              if c.cell_type == "code" and "helpers.check(" in c.source]
+    assert checks
+    page = build_site.for_the_page(nb, "1. Cross-correlation")
+    for index in checks:
+        [output] = page.cells[index].outputs
+        assert "make lab" in output.data["text/html"] and build_site.VERDICT not in str(output)
+
+
+def test_the_index_links_the_decks_and_the_handout(tmp_path, stand_in_cache):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    index = build_site.build(tmp_path / "html", folder)[0].read_text()
+    assert 'href="../slides/index.html"' in index and 'href="../handout/"' in index
+
+
 @pytest.fixture
 def stand_in_cache(tmp_path, monkeypatch):
     """A JavaScript cache of stand-in files, so the build needs no network."""

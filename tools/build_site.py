@@ -41,6 +41,13 @@ ON_THIS_PAGE = (
     "running kernel, so they are greyed out; to use them, open the notebook with "
     "`make lab` (see the [contents](index.html)).\n\n")
 
+# An exercise's stored verdict ("Not yet. ... run the cell again") is for a notebook that runs.
+VERDICT = 'class="cbk-verdict"'
+CHECK_IN_THE_NOTEBOOK = {
+    "text/html": '<p class="book-check">Your answer is checked when this cell runs in the '
+                 'notebook: open it with <code>make lab</code>.</p>',
+    "text/plain": "Your answer is checked when this cell runs in the notebook (make lab)."}
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -96,9 +103,14 @@ def navigation(book: list[Chapter], index: int) -> str:
 
 
 def for_the_page(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
-    """The notebook as a page shows it: its title, and what works without a kernel."""
+    """The notebook as a page shows it: its title, what works without a kernel, and where an
+    exercise's answer is checked."""
     first = nb.cells[0]
     first.source = BEFORE_YOU_START.sub(lambda _: ON_THIS_PAGE, first.source, count=1)
+    for cell in (cell for cell in nb.cells if cell.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("display_data", data=CHECK_IN_THE_NOTEBOOK)
+                        if VERDICT in output.get("data", {}).get("text/html", "") else output
+                        for output in cell.outputs]
     nb.metadata["title"] = f"{title} · {TITLE}"
     return nb
 
