@@ -7,7 +7,9 @@ fallback), that every book widget answers a reader as its kernel says it should
 (`widget_checks.py`), that axe-core finds no critical or serious problem in its
 prose and outputs but those only ipywidgets can fix (`accessibility.py`), and that
 the players read well at lecture zooms, on a small window and in both themes
-(`reading.py`). Screenshots go to `build/e2e/<notebook>/`.
+(`reading.py`); last, that saved (Ctrl+S), reopened with no kernel and reloaded, it
+stores every widget it shows and its animations still render and play, while the
+book's own file stays as it was. Screenshots go to `build/e2e/<notebook>/`.
 Exit status 1 if anything failed; every failure names the notebook, the cell and
 the widget.
 
@@ -17,6 +19,7 @@ the widget.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import shutil
 import sys
@@ -25,13 +28,27 @@ from pathlib import Path
 
 import nbformat
 from accessibility import IN_JUPYTERLAB, audit
-from browser import CHROMIUM, WIDGET_MIME, Failure, Report, chromium, playwright_summary, wait_for
+from browser import (
+    CHROMIUM,
+    READ_FRAME,
+    WIDGET_MIME,
+    Failure,
+    Report,
+    chromium,
+    play_and_record,
+    playwright_summary,
+    wait_for,
+)
 from kernel_probe import KernelProbe
 from lab_server import LabServer
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from reading import check_contrast, check_layouts, set_theme
+from static_site import stored_players
 from widget_checks import CHECKS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import stored_widgets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT = 300  # seconds for Run All of one notebook
@@ -197,6 +214,51 @@ def check_reading(page: Page, players: list, shots: Path, report: Report,
         report.fail(problem.split(":", 1)[0], problem.split(":", 1)[1].strip())
 
 
+SHOWN_VIEWS = ".jp-OutputArea-output:has(> .jupyter-widgets)"  # a widget view, rendered
+
+
+def check_saved(page: Page, lab: LabServer, name: str) -> str:
+    """Save (Ctrl+S), shut the kernel down and open the notebook again, then reload the
+    page: the saved file stores the model of every widget view it shows, and after each
+    its widgets render and its first Player plays its saved frames."""
+    served = lab.root_dir / name
+    before = served.stat().st_mtime_ns
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    wait_for(lambda: served.stat().st_mtime_ns != before, 30, "Ctrl+S to save the notebook")
+    time.sleep(0.5)  # the file is written whole
+    saved = nbformat.read(served, as_version=4)
+    missing = stored_widgets.missing_models(saved)
+    if missing:
+        raise Failure(f"saved with {len(missing)} widget view(s) whose model it does not store, "
+                      f"first {missing[0]}: reopened, they read 'model not found'")
+    lab.api(f"kernels/{kernel_of(lab, name)['id']}", method="DELETE")
+    views, players = stored_players(served)
+    for again in ("reopened", "reloaded"):
+        if again == "reopened":
+            page.goto(lab.notebook_url(name))
+        else:
+            page.reload()
+        wait_for(lambda: page.locator(SHOWN_VIEWS).count() >= views, 60,
+                 f"the {views} saved widget views to render once {again}")
+        broken = page.locator(SHOWN_VIEWS, has_text="Error displaying widget").count()
+        if broken:
+            raise Failure(f"{again}, {broken} widget(s) read 'Error displaying widget'")
+        if players and len(players[0].frames) > 1:
+            play = page.locator(".widget-play").first
+            root = play.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+            root.scroll_into_view_if_needed()
+            root.locator(".widget-play button:has(.fa-stop)").click()  # back to step 0
+            wait_for(lambda r=root: r.evaluate(READ_FRAME)["step"] == 0, 10,
+                     f"Stop to show step 0 once {again}")
+            play_and_record(root, len(players[0].frames))
+    return f"saved, reopened and reloaded: {views} widget views, the first Player plays"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Report,
                    only_layouts: bool = False) -> None:
     notebook = nbformat.read(path, as_version=4)
@@ -220,6 +282,11 @@ def check_notebook(browser, lab: LabServer, path: Path, out: Path, report: Repor
         if not only_layouts:
             check_access(page, path.name, report)
         check_reading(page, players, shots, report, only_layouts)
+        if not only_layouts:
+            book = digest(path)
+            print(f"  {path.name}: {check_saved(page, lab, path.name)}", flush=True)
+            if digest(path) != book:
+                report.fail(path.name, "saving the served copy changed the book's own file")
         status = "ok" if len(report.failures) == before else "FAILED"
         print(f"{path.name}: {status}, {ran} of {code_cells} cells ran in {seconds:.0f} s, "
               f"{checked} widgets checked; screenshots in {display_path(shots)}", flush=True)

@@ -76,12 +76,13 @@ class LabServer:
         raise RuntimeError(f"jupyter lab did not answer within {self.startup_timeout:.0f} s; "
                            f"see {self.log_path}")
 
-    def api(self, path: str):
-        """GET `/api/<path>` and return the decoded JSON."""
-        request = urllib.request.Request(f"{self.url}/api/{path}",
+    def api(self, path: str, method: str = "GET"):
+        """Send `method` to `/api/<path>` and return the decoded JSON (None if empty)."""
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
+            body = response.read()
+        return json.loads(body) if body else None
 
     def notebook_url(self, name: str) -> str:
         """The notebook alone in a fresh workspace (`reset`): the tabs of notebooks checked
