@@ -58,6 +58,8 @@ def test_ci_runs_the_unit_tests_then_the_browser_test():
     commands = re.findall(r"^\s*make (\w+)", ci, re.M)
     assert commands == ["test", "e2e"]
     assert "apt-get install -y" in ci and "chromium" in ci
+    assert "fonts-wqy-microhei" in ci, "a font for the glossaries' Chinese in the screenshots"
+    assert "fonts-wqy-microhei" in (ROOT / "README.md").read_text()
 
 
 def setup_commands(*variables: str) -> list[list[str]]:
