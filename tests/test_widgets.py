@@ -8,7 +8,7 @@ import torch
 from kinds import K2, X3
 
 import helpers
-from helpers import frames
+from helpers import frames, widgets
 
 
 def shown_value(frame: str) -> float:
@@ -43,7 +43,10 @@ def test_controls_of_the_player():
 
 
 def test_changing_a_parameter_rebuilds_the_animation():
-    player = helpers.conv_player(X3, K2, padding=range(0, 3), stride=range(1, 3))
+    player = helpers.Player(lambda padding, stride: helpers.conv2d_steps(
+        X3, K2, padding=padding, stride=stride), {"padding": widgets.control("padding", range(3)),
+        "stride": widgets.control("stride", range(1, 3))}, max_settings=1)
+    assert player.stored == []
     player.step = 3
     player.set(padding=1)
     assert player.step == 0 and len(player.steps) == 16 and len(player.stack.children) == 16
@@ -51,9 +54,43 @@ def test_changing_a_parameter_rebuilds_the_animation():
     old = player.stack.children
     player.set(stride=2)
     assert len(player.steps) == 4 and shown_value(player.frame) == 0
-    assert all(frame.comm is None for frame in old)  # replaced frames are closed
+    assert player.stack.children == old[:4]  # the frames' widgets are reused
+    assert all(frame.comm is None for frame in old[4:])  # the others closed
     with pytest.raises(ValueError, match="no control named 'dilation'"):
         player.set(dilation=2)
+
+
+def test_controls_with_few_values_have_every_setting_drawn():
+    """Each setting of the few-valued controls has its animation in nested Stacks, linked
+    to the controls in the page; the others are the kernel's, and say so."""
+    player = helpers.conv_player(X3, K2, padding=range(0, 3), stride=range(1, 3),
+                                 dilation=range(1, 8))
+    assert player.stored == ["padding", "stride"]  # 7 dilations: too many to store
+    top = player.children[-1]
+    assert len(top.children) == 3 and all(len(s.children) == 3 for s in top.children)
+    player.step = 2
+    drawn = player.stack.children
+    player.set(padding=2, stride=2)  # drawn already: shown from its first step, none redrawn
+    assert (top.selected_index, top.children[2].selected_index) == (2, 2)
+    assert top.children[2].children[2] is player.animation and player.step == 0
+    assert len(player.steps) == 9 and drawn[0].comm is not None
+    assert player.frame == frames.renderer(helpers.conv2d_steps(X3, K2, padding=2, stride=2))(0)
+    needs = "(runs in the kernel: run the notebook first)"
+    tips = {name: c.tooltip for name, c in player.controls.items()}
+    assert tips == {"padding": "padding", "stride": "stride", "dilation": f"dilation {needs}"}
+    links = {(link.source[0].description, link.source[1]) for link in player._stacks.links}
+    assert links == {("padding", "value"), ("stride", "value")}
+    player.set(dilation=2)  # the kernel draws every stored setting again
+    assert player.step == 0 and player.steps.dilation == (2, 2) and len(player.steps) == 9
+
+
+def test_stored_settings_are_bounded():
+    many = {f"{n}x{n}": torch.ones(n, n) for n in range(3, 8)}  # 5 options: not stored
+    player = helpers.conv_player(many, K2, padding=range(0, 3), stride=range(1, 4),
+                                 flip={"no": False, "yes": True})
+    assert player.stored == ["padding", "stride"]  # 3 x 3 settings; x 2 flips would be 18
+    large = helpers.conv_player(torch.ones(9, 9), K2, padding=range(0, 3))
+    assert large.stored == []  # 64 + 100 + 144 frames: more than a notebook should carry
 
 
 def test_impossible_setting_shows_a_message_not_a_traceback():
@@ -63,14 +100,16 @@ def test_impossible_setting_shows_a_message_not_a_traceback():
     assert player.steps is None
     assert player.message == "a 4 x 4 kernel needs at least 4 rows; this input has 3"
     assert player.message in player.frame and 'class="cbk-msg" role="status"' in player.frame
-    stepping = (player.play, player.slider, player.back, player.forward)
-    assert all(control.disabled for control in stepping)
+    def stepping():
+        return (player.play, player.slider, player.back, player.forward)
+
+    assert all(control.disabled for control in stepping())
     assert repr(player) == "Player(animation: impossible setting, message shown)"
     player.set(K="2x2")
     assert player.message == "" and shown_value(player.frame) == 19
-    assert not any(control.disabled for control in stepping)
+    assert not any(control.disabled for control in stepping())
     player.set(K="3x3")  # a single step: nothing to step through
-    assert len(player.steps) == 1 and all(control.disabled for control in stepping)
+    assert len(player.steps) == 1 and all(control.disabled for control in stepping())
 
 
 def test_a_bug_in_a_build_is_reported_in_the_widget():
@@ -245,7 +284,9 @@ def test_every_pooling_option_of_a_pool_player_matches_pytorch():
 
 def test_what_needs_the_kernel_says_so():
     """Stored animations play without a kernel; buttons and settings that ask it say so."""
-    player = helpers.conv_player(X3, {"2x2": K2}, padding=range(0, 2))
+    player = helpers.conv_player(X3, {"2x2": K2}, padding=range(0, 2), dilation=range(1, 9))
+    assert player.stored == ["padding"] and player.controls["padding"].tooltip == "padding"
+    del player.controls["padding"]
     needs = (player.back, player.forward, *player.controls.values(),
              helpers.SpeedTest({"none": lambda: None}).button)
     assert all(w.tooltip.endswith("(runs in the kernel: run the notebook first)") for w in needs)

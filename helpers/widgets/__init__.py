@@ -1,7 +1,9 @@
 """Widgets: how a reader drives the book. They hold its only state.
 
 `base` holds what every widget shares (controls, setting them, the guarded redraw),
-`player` the Player and the functions that make one per kind of step model, `views`
+`player` the Player and the functions that make one per kind of step model,
+`animation` one setting's frames and bar, `settings` which settings have their frames
+stored so that their controls work with no kernel, `views`
 the pictures redrawn by their controls, `explorer` chapter 2's padding explorer,
 `digit_pad` chapter 6's pad, and `upload` chapter 3's picture upload.
 """

@@ -5,6 +5,8 @@ The widgets hold the only state. When the setting changes, the kernel rebuilds
 the steps and renders every frame once; plain stepping then happens in the
 browser (Play, slider and frame stack are linked in JavaScript), so it costs no
 round trip, works while the kernel is busy, and plays in a static HTML export.
+A control with few values has the frames of each value drawn as well, so that it
+too works in the browser alone (`settings.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..frames import renderer
-from ..frames.kit import CELL, STYLE, code_line, message_frame
+from ..frames.kit import CELL, STYLE
 from ..steps import (
     StepRecords,
     conv1x1_steps,
@@ -24,6 +26,8 @@ from ..steps import (
     corr3d_steps,
     pool2d_steps,
 )
+from . import settings
+from .animation import Animation
 from .base import NEEDS_KERNEL, Controlled, control, guarded, wrapping_row
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
@@ -35,47 +39,39 @@ class Player(Controlled, widgets.VBox):
     `build(**values)` returns the step sequence (of any kind `frames.renderer_for` draws)
     for the current values of `controls` (a mapping of name to value widget). A setting
     that `build` refuses with ValueError shows its message in place of the frame.
+
+    The frames of every value of a control with few values are drawn too (at most
+    `max_settings` settings, see `settings.py`), so that control works in the page with
+    no kernel; changing any other control asks the kernel to draw them again.
     """
 
     def __init__(self, build: Callable[..., StepRecords], controls: Mapping | None = None, *,
                  title: str = "", interval: int = 800, max_frames: int = MAX_FRAMES,
-                 cell: int = CELL):
+                 cell: int = CELL, max_settings: int = settings.MAX_SETTINGS):
         self._build, self.controls, self.title = build, dict(controls or {}), title
-        self._max_frames, self._cell = max_frames, cell
-        self.steps: StepRecords | None = None
-        self.message = ""
-        self._renderer = None
-        self.play = widgets.Play(min=0, max=0, interval=interval, description="Play",
-                                 show_repeat=False)
-        self.slider = widgets.IntSlider(min=0, max=0, description="step", readout=False,
-                                        layout=widgets.Layout(width="320px"))
+        self._max_frames, self._cell, self._max_settings = max_frames, cell, max_settings
         self.speed = widgets.IntSlider(value=interval, min=100, max=2000, step=100,
                                        description="ms per step", readout=True,
-                                       style={"description_width": "auto"})
+                                       style={"description_width": "auto"},
+                                       layout=widgets.Layout(margin="0 0 0 16px"))
         # the buttons ask the kernel; Play and the slider (arrow keys too) work in the page
         self.back = widgets.Button(icon="step-backward", tooltip=f"previous step{NEEDS_KERNEL}",
                                    layout=widgets.Layout(width="44px"))
         self.forward = widgets.Button(icon="step-forward", tooltip=f"next step{NEEDS_KERNEL}",
                                       layout=widgets.Layout(width="44px"))
-        self.stack = widgets.Stack()
         self._frame_layout, self._frame_style = widgets.Layout(), HTMLStyle()
-        self.live = widgets.HTML()
-        self.frame_area = widgets.Box([self.stack])
-        self.code_line = widgets.HTML()  # the PyTorch call behind the animation
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        widgets.jslink((self.speed, "value"), (self.play, "interval"))
-        self._stack_link = None
-        self._link_stack(True)
-        self.play.observe(self._on_step, "value")
+        self.stored: list[str] = []  # the controls whose every value's frames are drawn
+        self._animations: dict[tuple, Animation] = {}
+        self._stacks: settings.SettingStacks | None = None
+        self._held: list | None = None  # controls set by `set`, drawn once it is done
         self.back.on_click(lambda _: self.prev())
         self.forward.on_click(lambda _: self.next())
         for widget in self.controls.values():
-            widget.observe(self._rebuild, "value")
-        bar = wrapping_row([self.play, self.back, self.forward, self.slider, self.speed])
-        rows = [widgets.HTML(STYLE)]
+            widget.observe(self._changed, "value")
+        self._rows = [widgets.HTML(STYLE)]
         if self.controls:
-            rows.append(wrapping_row(self.controls.values()))
-        super().__init__(rows + [self.frame_area, self.code_line, bar])
+            self._rows.append(wrapping_row(self.controls.values()))
+        super().__init__()
         # the frames fit the player's width and the window's height less its controls
         self.add_class("cbk-player")
         if self.controls:
@@ -83,6 +79,20 @@ class Player(Controlled, widgets.VBox):
         self._rebuild()
 
     # -- state a test or a notebook reads ------------------------------------
+    @property
+    def animation(self) -> Animation:
+        """The animation of the current setting."""
+        return self._animations[settings.key(self.values(), self.stored)]
+
+    play = property(lambda self: self.animation.play)
+    slider = property(lambda self: self.animation.slider)
+    stack = property(lambda self: self.animation.stack)
+    live = property(lambda self: self.animation.live)
+    frame_area = property(lambda self: self.animation.frame_area)
+    code_line = property(lambda self: self.animation.code_line)
+    steps = property(lambda self: self.animation.steps, doc="The step sequence shown, or None.")
+    message = property(lambda self: self.animation.message, doc="The message shown, or \"\".")
+
     @property
     def step(self) -> int:
         """Index of the step shown."""
@@ -93,16 +103,12 @@ class Player(Controlled, widgets.VBox):
         count = len(self.steps) if self.steps is not None else 1
         if not 0 <= index < count:
             raise ValueError(f"step must be between 0 and {count - 1}, got {index}")
-        self.play.value = self.slider.value = index
-        if self._stack_link is not None:  # frames are in the stack, not drawn live
-            self.stack.selected_index = index
+        self.animation.go(index)
 
     @property
     def frame(self) -> str:
         """The HTML of the frame shown (or of the message shown instead)."""
-        if self._renderer is None:
-            return self.stack.children[0].value
-        return self._renderer(self.step)
+        return self.animation.frame
 
     def next(self) -> None:
         """Show the next step (stays on the last)."""
@@ -119,70 +125,92 @@ class Player(Controlled, widgets.VBox):
         inner = repr(self.steps)  # Kind(what, ...): the Player says the same, its own way
         return "Player(" + (inner.split("(", 1)[1] if "(" in inner else inner + ")")
 
+    def set(self, **values) -> None:
+        """Set controls by name, e.g. `player.set(padding=1, stride=2)`; the animations
+        are drawn once, after all of them are set."""
+        self._held = []
+        try:
+            super().set(**values)
+        finally:
+            changed, self._held = self._held, None
+        if changed:
+            self._changed({"owner": changed})
+
     # -- what happens when things change ---------------------------------------
-    def _rebuild(self, _change=None) -> None:
-        self.play.playing = False
-        drawn, message = guarded(self._draw, self.values())
-        if message:
-            self._show_message(message)
+    def _changed(self, change) -> None:
+        if self._held is not None:  # in `set`: once all are set
+            self._held.append(change["owner"])
             return
-        self.steps, self._renderer, frames = drawn
-        self.message, count = "", len(self.steps)
-        live = count > self._max_frames
-        self.play.value = self.slider.value = 0
-        self.play.max = self.slider.max = count - 1
-        self._enable_stepping(count > 1)
-        self._link_stack(not live)
-        self._show_frames([] if live else frames)
-        self.code_line.value = code_line(self.steps.code) if self.steps.code else ""
-        if live:
-            self.live.value = frames[0]
+        owners = change["owner"] if isinstance(change["owner"], list) else [change["owner"]]
+        stored = [self.controls[name] for name in self.stored]
+        if all(any(owner is widget for widget in stored) for owner in owners):
+            self._select()  # their frames are drawn: show them
+        else:
+            self._rebuild()
 
-    def _draw(self, values: dict) -> tuple:
-        """The steps for `values`, their renderer, and the frames the page holds: all of
-        them, or only the first when there are too many (the kernel draws the others)."""
-        steps = self._build(**values)
+    def _select(self) -> None:
+        """Show the current setting's animation from its first step, as the page does."""
+        for animation in self._animations.values():
+            animation.play.playing = False
+        self._stacks.select()
+        self.animation.go(0)
+        self.back.disabled = self.forward.disabled = not self.animation.can_step
+
+    def _rebuild(self) -> None:
+        """Draw the animations of every stored setting again, for the other controls' values."""
+        outcomes: list[tuple[dict, tuple]] = []  # each setting is built once
+
+        def outcome(values: dict) -> tuple:
+            for seen, result in outcomes:
+                if seen == values:
+                    return result
+            outcomes.append((values, guarded(self._build, **values)))
+            return outcomes[-1][1]
+
+        def count(values: dict) -> int:
+            steps, message = outcome(values)
+            size = 1 if message else len(steps)
+            return size if size <= self._max_frames else settings.MAX_STORED_FRAMES + 1  # live
+
+        stored = settings.choose(self.controls, count, self._max_settings) \
+            if self._max_settings > 1 else []
+        old = None if stored == self.stored and self._stacks else self._animations
+        self.stored = stored
+        if old is not None:
+            self._animations = {}
+        for values in settings.settings_of(self.controls, self.stored):
+            key = settings.key(values, self.stored)
+            if key not in self._animations:  # a widget made once per stored setting
+                self._animations[key] = Animation(self.back, self.forward, self.speed,
+                                                  self._frame_layout, self._frame_style,
+                                                  self.title)
+            steps, message = outcome(values)
+            drawn, message = (None, message) if message else guarded(self._draw, steps)
+            if message:
+                self._animations[key].show_message(message)
+            else:
+                self._animations[key].show(*drawn)
+        if old is None:
+            self._select()
+            return
+        if self._stacks is not None:
+            self._stacks.close()
+        self._stacks = settings.SettingStacks(self.controls, self.stored, self._animations)
+        self.children = [*self._rows, self._stacks.root]
+        for name, widget in self.controls.items():
+            tip = (widget.tooltip or name).removesuffix(NEEDS_KERNEL)
+            widget.tooltip = tip if name in self.stored else f"{tip}{NEEDS_KERNEL}"
+        self.back.disabled = self.forward.disabled = not self.animation.can_step
+        for animation in old.values():
+            animation.close()
+
+    def _draw(self, steps: StepRecords) -> tuple:
+        """`steps`, their renderer, the frames the page holds (all of them, or only the
+        first when there are too many: the kernel draws the others) and whether the
+        kernel draws them."""
         draw = renderer(steps, cell=self._cell, title=self.title)
-        frames = [draw(0)] if len(steps) > self._max_frames else draw.frames()
-        return steps, draw, frames
-
-    def _show_message(self, text: str) -> None:
-        self.steps, self._renderer, self.message = None, None, text
-        self.code_line.value = ""
-        self._link_stack(True)
-        self.play.value = self.slider.value = 0
-        self.play.max = self.slider.max = 0
-        self._enable_stepping(False)
-        self._show_frames([message_frame(text, title=self.title)])
-
-    def _enable_stepping(self, enabled: bool) -> None:
-        """Play, the step buttons and the slider work only when there are steps to go to."""
-        for widget in (self.play, self.slider, self.back, self.forward):
-            widget.disabled = not enabled
-
-    def _show_frames(self, frames: list[str]) -> None:
-        old = self.stack.children
-        self.stack.children = [widgets.HTML(f, layout=self._frame_layout, style=self._frame_style)
-                               for f in frames]
-        self.stack.selected_index = 0 if frames else None
-        for child in old:  # replaced frames would otherwise live on in the kernel and browser
-            child.close()
-
-    def _link_stack(self, linked: bool) -> None:
-        if linked and self._stack_link is None:
-            self._stack_link = widgets.jsdlink((self.play, "value"),
-                                               (self.stack, "selected_index"))
-            self.frame_area.children = [self.stack]
-        elif not linked and self._stack_link is not None:
-            self._stack_link.unlink()
-            self._stack_link.close()
-            self._stack_link = None
-            self.frame_area.children = [self.live]
-
-    def _on_step(self, change) -> None:
-        if self._renderer is not None and self._stack_link is None:
-            frame, message = guarded(self._renderer, change["new"])
-            self.live.value = message_frame(message, title=self.title) if message else frame
+        live = len(steps) > self._max_frames
+        return steps, draw, [draw(0)] if live else draw.frames(), live
 
 
 def explore(make_steps: Callable[..., StepRecords], *, title: str = "", **params) -> Player:
