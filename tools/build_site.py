@@ -37,7 +37,8 @@ BEFORE_YOU_START = re.compile(r"\*\*Before you start\.\*\*.*?(?:\n\s*\n|\Z)", re
 # What a chapter's "Before you start" paragraph (how to run the notebook) says on a page.
 ON_THIS_PAGE = (
     "**On this page** the stored animations play without Python: Play, the step slider "
-    "and its arrow keys work here. The step buttons and the settings ask the notebook's "
+    "and its arrow keys work here, and so do the settings with a few values, whose every "
+    "animation is stored. The step buttons and the other settings ask the notebook's "
     "running kernel, so they are greyed out; to use them, open the notebook with "
     "`make lab` (see the [contents](index.html)).\n\n")
 
@@ -146,6 +147,7 @@ def build(out: Path, folder: Path = NOTEBOOKS) -> list[Path]:
     vendor_js.install(out)
     shutil.copyfile(SITE / "book.css", out / vendor_js.STATIC / "book.css")
     shutil.copytree(ACCESS, out / vendor_js.STATIC / "access")
+    shutil.copyfile(SITE.parent / "players.js", out / vendor_js.STATIC / "players.js")
     exporter = SiteExporter(out, template_name="lab", template_file="chapter.html.j2",
                             extra_template_paths=[str(SITE)], **vendor_js.exporter_config())
     pages = []

@@ -8,6 +8,15 @@ build/slides/ (tools/vendor_js.py: pinned npm packages, reveal.js 4.0.2), so the
 decks work from disk with no network. tools/deck/ is the deck's template: a 16:9
 canvas, reveal.js's `white` theme (`simple` loads Google Fonts), and a plugin
 (deck.js) with which presenter keys step an animation before leaving its slide.
+The decks link nbconvert's stylesheets, written once beside them, as the site does
+(build_site.SiteExporter), and load tools/players.js, which stops Play on its last
+step.
+
+What a deck shows of a chapter (`lecture_copy`): the cells on slides; a title slide
+with the chapter's title and goals, its conventions on a slide of their own and its
+introduction in the speaker notes; the prose cells left out of the deck as the
+speaker notes of the slide before them; and of each widget, only the controls that
+work with no kernel (the others are greyed out in a page, and take room on a slide).
 
     python tools/build_slides.py [OUT_DIR [NOTEBOOK ...]]   # build/slides, every chapter
 """
@@ -21,10 +30,13 @@ import shutil
 import sys
 from pathlib import Path
 
+import build_site
 import nbformat
 import stored_widgets
 import vendor_js
 from nbconvert import SlidesExporter
+
+from helpers.widgets import NEEDS_KERNEL
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -35,6 +47,10 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 LINK_MODELS = {"LinkModel", "DirectionalLinkModel"}
+BOXES = {"BoxModel", "HBoxModel", "VBoxModel", "GridBoxModel"}
+# The title cell's paragraphs: the goals (a heading line and its list) and the conventions.
+GOALS = re.compile(r"^\*\*By the end")
+CONVENTIONS = re.compile(r"^\*\*Conventions?\b")
 
 
 def deck_name(notebook: Path) -> str:
@@ -43,6 +59,56 @@ def deck_name(notebook: Path) -> str:
 
 def on_slides(cell) -> bool:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-") != "skip"
+
+
+def slide_cell(source: str, slide_type: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(source, metadata={"slideshow": {
+        "slide_type": slide_type}})
+
+
+def speaker_notes(cell) -> bool:
+    """A prose cell the deck leaves out, which the speaker view shows instead (not a
+    worked solution)."""
+    return (cell.cell_type == "markdown" and not on_slides(cell)
+            and "solution" not in cell.metadata.get("tags", []))
+
+
+def title_slides(first: str) -> list[nbformat.NotebookNode]:
+    """The chapter's first cell (without "Before you start") as the deck shows it: the
+    title and the goals, the conventions on a slide of their own, the rest of the
+    introduction as speaker notes. A first cell without goals stays one slide."""
+    title, *paragraphs = [p.strip() for p in first.strip().split("\n\n") if p.strip()]
+    goals = [i for i, p in enumerate(paragraphs) if GOALS.match(p)]
+    if not goals:
+        return [slide_cell(first, "slide")]
+    start = goals[0]
+    end = start + 1 + (start + 1 < len(paragraphs) and paragraphs[start + 1].startswith("- "))
+    conventions = [p for p in paragraphs if CONVENTIONS.match(p)]
+    intro = [p for i, p in enumerate(paragraphs)
+             if not start <= i < end and p not in conventions]
+    cells = [slide_cell("\n\n".join([title, *paragraphs[start:end]]), "slide")]
+    cells += [slide_cell(text, "notes") for text in intro]
+    cells += [slide_cell(text, "subslide") for text in conventions]
+    return cells
+
+
+def drop_kernel_controls(state: dict) -> None:
+    """Leave out of every box the controls that only a kernel serves (stored disabled,
+    saying so), and the rows they leave empty: a deck cannot use them."""
+    gone = {model for model, entry in state.items() if entry["state"].get("disabled")
+            and str(entry["state"].get("tooltip", "")).endswith(NEEDS_KERNEL)}
+    changed = True
+    while changed:
+        changed = False
+        for model, entry in state.items():
+            children = entry["state"].get("children")
+            if entry["model_name"] not in BOXES or not children or model in gone:
+                continue
+            kept = [c for c in children if c.removeprefix("IPY_MODEL_") not in gone]
+            if len(kept) < len(children):
+                entry["state"]["children"], changed = kept, True
+                if not kept:
+                    gone.add(model)
 
 
 def keep_widgets(state: dict, shown: set[str]) -> None:
@@ -62,21 +128,33 @@ def keep_widgets(state: dict, shown: set[str]) -> None:
 
 
 def lecture_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The chapter as its deck shows it: the cells on slides, the widget state they use,
-    and a title slide without "Before you start"."""
+    """The chapter as its deck shows it: the cells on slides and the speaker notes, the
+    widget state they use without the controls a deck cannot use, and title slides
+    without "Before you start"."""
     nb = nbformat.from_dict(nb)
-    nb.cells = [cell for cell in nb.cells if on_slides(cell)]
-    nb.cells[0].source = BEFORE_YOU_START.sub("", nb.cells[0].source, count=1)
+    first, *rest = nb.cells
+    for cell in rest:
+        if speaker_notes(cell):
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
+    nb.cells = title_slides(BEFORE_YOU_START.sub("", first.source, count=1)) + [
+        cell for cell in rest if on_slides(cell)]
     shown = {output.data[WIDGET_VIEW]["model_id"] for cell in nb.cells
              for output in cell.get("outputs", []) if WIDGET_VIEW in output.get("data", {})}
-    keep_widgets(nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}), shown)
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    drop_kernel_controls(state)
+    keep_widgets(state, shown)
     return nb
 
 
-def exporter() -> SlidesExporter:
-    """nbconvert's slides exporter with the book's template and local JavaScript."""
-    return SlidesExporter(
-        template_name="deck", extra_template_basedirs=[str(HERE)],
+class DeckExporter(build_site.SiteExporter, SlidesExporter):
+    """nbconvert's slides exporter, linking JupyterLab's stylesheets as the site does
+    (written once into `out`, not inlined in every deck)."""
+
+
+def exporter(out: Path) -> DeckExporter:
+    """The slides exporter with the book's template and local JavaScript and styles."""
+    return DeckExporter(
+        out, template_name="deck", extra_template_basedirs=[str(HERE)],
         reveal_theme="white", reveal_transition="none",
         exclude_input_prompt=True, exclude_output_prompt=True,
         **vendor_js.exporter_config(PACKAGES))
@@ -93,7 +171,9 @@ def index_page(notebooks: list[Path]) -> str:
             "<body style=\"font-family: system-ui, sans-serif; font-size: 20px\">\n"
             "<h1>Convolutional layers: lecture decks</h1>\n<ul>\n" + "\n".join(items) +
             "\n</ul>\n<p>Arrow keys, Page Up/Down or a presenter remote step the animations, "
-            "then the slides. Esc shows all slides; S opens the speaker view.</p>\n"
+            "then the slides; Shift+Page Down skips the rest of an animation, and a slide "
+            "number then Enter goes to that slide. Esc shows all slides; S opens the speaker "
+            "view with notes; ? lists every key.</p>\n"
             "</body></html>\n")
 
 
@@ -105,7 +185,8 @@ def build(out: Path, notebooks: list[Path]) -> list[Path]:
     vendor_js.install(out, PACKAGES)
     shutil.copytree(HERE / "deck" / "static", out / vendor_js.STATIC / "deck")
     shutil.copytree(HERE / "access", out / vendor_js.STATIC / "access")  # as on the site
-    slides = exporter()
+    shutil.copyfile(HERE / "players.js", out / vendor_js.STATIC / "players.js")
+    slides = exporter(out)
     decks = []
     for path in notebooks:
         body, _ = slides.from_notebook_node(lecture_copy(nbformat.read(path, as_version=4)),

@@ -8,14 +8,32 @@
  * slider linked to Play and to the frame stack, so the plugin moves that slider as
  * the slider's own arrow keys do: no kernel is needed.
  *
+ * Arriving at a slide any other way (a link to it, the overview, a slide number), an
+ * animation starts at its first step. Shift+Page Down leaves the animation where it
+ * is and goes to the next slide (Shift+Page Up to the previous one); a slide number
+ * typed and then Enter goes to that slide. The `?` help lists these keys.
+ *
  * Every widget frame on the shown slide is zoomed to fill the slide's free height
  * (at most MAX_ZOOM times), so that it reads from the back of a room; a slide
  * taller than the canvas is shrunk to fit (down to MIN_ZOOM, then it scrolls).
  */
 define([], function () {
   "use strict";
-  var FORWARD = ["ArrowRight", "ArrowDown", "PageDown", " ", "n", "N"];
-  var BACK = ["ArrowLeft", "ArrowUp", "PageUp", "p", "P"];
+  var FORWARD = ["ArrowRight", "ArrowDown", "PageDown", " ", "n", "N", "l", "L", "j", "J"];
+  var BACK = ["ArrowLeft", "ArrowUp", "PageUp", "p", "P", "h", "H", "k", "K"];
+  // The `?` help: reveal.js's own lines for these keys, and the book's.
+  var HELP = {
+    "&#8594;  ,  &#8595;  ,  SPACE  ,  N  ,  L  ,  J":
+      "Next step of the animation, then the next slide (also Page Down)",
+    "&#8592;  ,  &#8593;  ,  P  ,  H  ,  K":
+      "Previous step of the animation, then the previous slide (also Page Up)",
+    "Shift  Page Down": "Leave the animation: the next slide",
+    "Shift  Page Up": "Leave the animation: the previous slide",
+    "12  Enter": "Go to slide 12 (any number)",
+    "Ctrl  +  click": "Zoom into a part of the slide, and back (Alt + click on Windows and macOS)",
+    "S": "Speaker view: notes, the next slide, a timer"
+  };
+  var NUMBER_MS = 2000;  // the digits of a slide number, typed within this time of each other
   var MAX_ZOOM = 2.2;
   var MIN_ZOOM = 0.7;  // smaller text would not read from the back of a room
 
@@ -86,29 +104,77 @@ define([], function () {
     }
   }
 
+  // Go to slide `number` (1 is the title), counting every slide in order.
+  function goTo(deck, number) {
+    var slide = deck.getSlides()[number - 1];
+    if (!slide) return;
+    var at = deck.getIndices(slide);
+    deck.slide(at.h, at.v);
+  }
+
   return {
     id: "book-players",
     init: function (deck) {
-      var where = deck.getIndices();
+      var where = deck.getIndices(), number = "", typed = 0;
+      var placed = new WeakSet();
+      // Put the animations of `slide` not placed yet at their first step ("Home") or last.
+      function place(slide, key) {
+        steppers(slide).forEach(function (handle) {
+          if (placed.has(handle)) return;
+          placed.add(handle);
+          press(handle, key);
+        });
+      }
+      function leave(event, move) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        move();
+      }
+      // A focused slider (a setting, or the step slider) takes its own keys: not the deck.
+      function onSlider(event) {
+        return event.target.closest && event.target.closest(".noUi-handle") !== null;
+      }
+      deck.getRevealElement().addEventListener("keydown", function (event) {
+        if (onSlider(event)) event.stopPropagation();  // reveal.js listens on the document
+      });
       window.addEventListener("keydown", function (event) {
-        var forward = FORWARD.indexOf(event.key) >= 0;
-        if (!event.isTrusted) return;  // the keys this plugin sends to a slider
-        if (!forward && BACK.indexOf(event.key) < 0) return;
+        if (!event.isTrusted || onSlider(event)) return;  // keys this plugin sends, or a slider's
         if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
-        if (deck.isOverview() || !step(deck.getCurrentSlide(), forward)) return;
+        if (deck.isOverview()) return;
+        if (/^[0-9]$/.test(event.key)) {
+          number = (event.timeStamp - typed < NUMBER_MS ? number : "") + event.key;
+          typed = event.timeStamp;
+          return;
+        }
+        if (event.key === "Enter" && number && event.timeStamp - typed < NUMBER_MS) {
+          var wanted = parseInt(number, 10);
+          number = "";
+          return leave(event, function () { goTo(deck, wanted); });
+        }
+        number = "";
+        if (event.shiftKey && event.key === "PageDown") return leave(event, function () { deck.next(); });
+        if (event.shiftKey && event.key === "PageUp") return leave(event, function () { deck.prev(); });
+        var forward = FORWARD.indexOf(event.key) >= 0 && !(event.shiftKey && event.key === " ");
+        if (!forward && BACK.indexOf(event.key) < 0 && event.key !== " ") return;
+        if (!step(deck.getCurrentSlide(), forward)) return;
         event.preventDefault();
         event.stopImmediatePropagation();
       }, true);
       deck.on("slidechanged", function (event) {
         var back = event.indexh < where.h || (event.indexh === where.h && event.indexv < where.v);
         where = deck.getIndices();
-        steppers(event.currentSlide).forEach(function (handle) {
-          press(handle, back ? "End" : "Home");
+        steppers(event.currentSlide).forEach(function (handle) { placed.delete(handle); });
+        place(event.currentSlide, back ? "End" : "Home");
+      });
+      deck.on("ready", function () {
+        Object.keys(HELP).forEach(function (key) {
+          deck.registerKeyboardShortcut(key, HELP[key]);
         });
       });
       var pending = false;
       function refit() {
         pending = false;
+        place(deck.getCurrentSlide(), "Home");  // animations that rendered after it showed
         fit(deck.getCurrentSlide(), deck.getConfig().height);
       }
       new MutationObserver(function () {  // widgets render, frames change: fit again
