@@ -30,8 +30,7 @@ define([], function () {
     "Shift  Page Down": "Leave the animation: the next slide",
     "Shift  Page Up": "Leave the animation: the previous slide",
     "12  Enter": "Go to slide 12 (any number)",
-    "Ctrl  +  click": "Zoom into a part of the slide, and back (Alt + click on Windows and macOS)",
-    "S": "Speaker view: notes, the next slide, a timer"
+    "Ctrl  +  click": "Zoom into a part of the slide, and back (Alt + click on Windows and macOS)"
   };
   var NUMBER_MS = 2000;  // the digits of a slide number, typed within this time of each other
   var MAX_ZOOM = 2.2;
