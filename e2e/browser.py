@@ -152,3 +152,68 @@ def play_and_record(root: Locator, count: int) -> list[dict]:
     if order != list(range(count)):
         raise Failure(f"Play showed the steps {order}, not 0 to {count - 1} in order")
     return frames
+
+
+# What the frame shown says in words (its text alternative, or the message shown instead):
+# two settings' frames can show the same step, value and output cell, but never the same words.
+FRAME_WORDS = """root => {
+  const shown = Array.from(root.querySelectorAll('.cbk[data-step], .cbk-msg'))
+    .find(e => e.offsetParent !== null);
+  return shown ? shown.getAttribute('aria-label') || shown.textContent : null;
+}"""
+
+# The enabled menus and sliders of the widget output `area` that lie outside the Player
+# `root` (its settings, not its step slider and speed), each as [kind, label, values].
+SETTINGS = """(area, root) => Array.from(area.querySelectorAll(
+    '.widget-dropdown, .widget-hslider')).filter(c => !root.contains(c)).map(c => {
+  const label = c.querySelector('label.widget-label').textContent.trim();
+  const select = c.querySelector('select');
+  if (select) return select.disabled ? null : ['menu', label,
+    Array.from(select.options).map(o => o.textContent)];
+  const handle = c.querySelector('.noUi-handle');
+  if (!handle || c.querySelector('[disabled]')) return null;
+  const low = +handle.getAttribute('aria-valuemin'), high = +handle.getAttribute('aria-valuemax');
+  return ['slider', label, Array.from({length: high - low + 1}, (_, i) => String(low + i))];
+}).filter(c => c !== null)"""
+
+
+def changed(read, before, seconds: float = 3.0):
+    """What `read()` gives once it differs from `before` (or after `seconds`, unchanged)."""
+    deadline = time.monotonic() + seconds
+    now = read()
+    while now == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = read()
+    return now
+
+
+def try_settings(area: Locator, root, read) -> dict[str, list[tuple[str, dict]]]:
+    """Set every enabled setting of the widget output `area` to each of its values in
+    turn, as a reader does with no kernel (a menu's option, a slider's arrow keys), and
+    back; return for each setting its values and what `read()` shows after each (the
+    Player `root()` is found again after every change: its animation is replaced)."""
+    shown = {}
+    for kind, label, values in area.evaluate(SETTINGS, root().element_handle()):
+        control = labelled(area, ".widget-dropdown" if kind == "menu" else ".widget-hslider",
+                           label)
+        seen, now = [], read()
+        if kind == "menu":
+            select = control.locator("select")
+            first = select.input_value()
+            for value in values:
+                select.select_option(label=value)
+                now = changed(read, now)
+                seen.append((value, now))
+            select.select_option(value=first)
+        else:
+            handle = control.locator(".noUi-handle")
+            start = values.index(str(round(float(handle.get_attribute("aria-valuenow")))))
+            for index, value in enumerate(values):
+                handle.press("ArrowRight" if index else "Home")
+                now = changed(read, now)
+                seen.append((value, now))
+            handle.press("Home")
+            for _ in range(start):
+                handle.press("ArrowRight")
+        shown[label] = seen
+    return shown

@@ -26,7 +26,16 @@ from pathlib import Path
 
 import nbformat
 from accessibility import audit
-from browser import READ_FRAME, Failure, Report, chromium, play_and_record, wait_for
+from browser import (
+    FRAME_WORDS,
+    READ_FRAME,
+    Failure,
+    Report,
+    chromium,
+    play_and_record,
+    try_settings,
+    wait_for,
+)
 from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,30 +48,72 @@ MIN_TEXT_PX = 26  # the height of a line of the frame's arithmetic on the screen
 FRAME = re.compile(r'data-step="(\d+)" data-value="([^"]*)" data-out="([^"]*)"')
 REVEAL = "_static/reveal.js/dist/reveal.js"
 WIDGET_VIEW = "script[type='application/vnd.jupyter.widget-view+json']"
+# Where the deck is: the slide's number in reading order, and each animation on it (step, last).
+WHERE = """() => {
+  const slide = __deck.getCurrentSlide();
+  const handles = Array.from(slide.querySelectorAll('.widget-play')).map(p =>
+    p.parentElement.querySelector('.widget-hslider .noUi-handle')).filter(h => h);
+  return [__deck.getSlides().indexOf(slide), __deck.getSlides().length,
+          handles.map(h => [Math.round(+h.getAttribute('aria-valuenow')),
+                            Math.round(+h.getAttribute('aria-valuemax'))])];
+}"""
 
 
-def stored_players(nb: nbformat.NotebookNode) -> list[list[dict]]:
-    """Each Player the deck shows, in order, as its stored frames' step, value and output."""
-    state = nb.metadata["widgets"][build_slides.WIDGET_STATE]["state"]
+def stored_players_of(state: dict, view: str) -> list[list[dict]]:
+    """Each Player in the widget `view`, in order, as its stored frames' step, value and
+    output (of its stored settings, the one shown)."""
     players = []
 
     def walk(model: str) -> None:
         entry = state[model]
         children = [c.removeprefix("IPY_MODEL_") for c in entry["state"].get("children", [])]
         if entry["model_name"] == "StackModel":
-            frames = [FRAME.search(state[c]["state"]["value"]) for c in children]
+            frames = [FRAME.search(state[c]["state"].get("value", "")) for c in children]
             if frames and all(frames):
                 players.append([{"step": int(f[1]), "value": html.unescape(f[2]), "out": f[3]}
                                 for f in frames])
-            return
+                return
+            children = children[entry["state"]["selected_index"]:][:1]  # the setting shown
         for child in children:
             walk(child)
+
+    walk(view)
+    return players
+
+
+def stored_players(nb: nbformat.NotebookNode) -> list[list[dict]]:
+    """Each Player the deck shows, in order, as `stored_players_of` gives them."""
+    state = nb.metadata["widgets"][build_slides.WIDGET_STATE]["state"]
+    players = []
+    for cell in build_slides.lecture_copy(nb).cells:
+        for output in cell.get("outputs", []):
+            if build_slides.WIDGET_VIEW in output.get("data", {}):
+                players += stored_players_of(state, output.data[build_slides.WIDGET_VIEW][
+                    "model_id"])
+    return players
+
+
+def stored_frames(nb: nbformat.NotebookNode) -> list[list[dict]]:
+    """For each Player the deck shows, the frames of every one of its settings (None for
+    a message shown instead)."""
+    state = nb.metadata["widgets"][build_slides.WIDGET_STATE]["state"]
+    found = []
+
+    def frames(model: str) -> list[dict]:
+        entry = state[model]["state"]
+        value = entry.get("value") if isinstance(entry.get("value"), str) else ""
+        hit = FRAME.search(value)
+        own = [{"step": int(hit[1]), "value": html.unescape(hit[2]), "out": hit[3]}] if hit else []
+        if 'class="cbk-msg"' in value:
+            own.append(None)  # a message in place of the frames, as frame_of reads it
+        return own + [f for c in entry.get("children", []) for f in frames(c[10:])]
 
     for cell in build_slides.lecture_copy(nb).cells:
         for output in cell.get("outputs", []):
             if build_slides.WIDGET_VIEW in output.get("data", {}):
-                walk(output.data[build_slides.WIDGET_VIEW]["model_id"])
-    return players
+                model = output.data[build_slides.WIDGET_VIEW]["model_id"]
+                found += [frames(model)] * len(stored_players_of(state, model))
+    return found
 
 
 class Deck:
@@ -138,6 +189,60 @@ def check_readable(root, where: str) -> None:
                       f"{MIN_TEXT_PX} px read from the back of a room")
     if not size["inside"]:
         raise Failure(f"{where}: the frame runs off the slide")
+
+
+def check_walk(deck: Deck) -> str:
+    """ArrowRight alone, from the title, shows every slide in order and every step of
+    every animation on the way (reveal.js's vertical slides are not skipped)."""
+    deck.go(0, 0)
+    where = deck.page.evaluate(WHERE)
+    slides, total = [where[0]], where[1]
+    steps: dict[tuple[int, int], set[int]] = {}
+    last: dict[tuple[int, int], int] = {}
+    for _ in range(total * 3 + 400):
+        for n, (step, end) in enumerate(where[2]):
+            steps.setdefault((where[0], n), set()).add(step)
+            last[(where[0], n)] = end
+        if where[0] == total - 1 and all(step == end for step, end in where[2]):
+            break
+        before = where
+        deck.press("ArrowRight")
+        wait_for(lambda before=before: deck.page.evaluate(WHERE) != before, 10,
+                 f"ArrowRight to move on from slide {before[0] + 1}")
+        where = deck.page.evaluate(WHERE)
+        if where[0] != slides[-1]:
+            slides.append(where[0])
+    if slides != list(range(total)):
+        raise Failure(f"ArrowRight showed the slides {[i + 1 for i in slides]}, not 1 to {total}")
+    for (slide, n), seen in steps.items():
+        if seen != set(range(last[(slide, n)] + 1)):
+            raise Failure(f"ArrowRight showed the steps {sorted(seen)} of animation {n + 1} "
+                          f"on slide {slide + 1}, not 0 to {last[(slide, n)]}")
+    return f"ArrowRight: {total} slides, {sum(map(len, steps.values()))} steps"
+
+
+def check_settings(deck: Deck, n: int, stored: list[dict], every: list[dict]) -> str:
+    """Each setting a deck keeps (a few values, every one's frames stored) shows, with no
+    kernel, a stored frame of its own; the others are not on the slide."""
+    root = deck.page.locator(".widget-play").nth(n - 1).locator("xpath=../..")
+    h, v = deck.indices(root)
+    deck.go(h, v)
+    area = root.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+    def find():
+        return deck.page.locator(".widget-play").nth(n - 1).locator("xpath=../..")
+
+    shown = try_settings(area, find, lambda: (frame_of(find()), find().evaluate(FRAME_WORDS)))
+    for label, seen in shown.items():
+        wrong = [(value, frame) for value, (frame, _) in seen if frame not in every]
+        if wrong:
+            raise Failure(f"Player {n}: {label} = {wrong[0][0]} shows {wrong[0][1]}, not a "
+                          "stored frame")
+        words = [said for _, (_, said) in seen]
+        if len(set(words)) < 2:  # two values may draw alike (stride 2 and 3 on a small input)
+            raise Failure(f"Player {n}: every value of {label} shows the same frame: {words}")
+    deck.go(h, v)
+    wait_for(lambda: frame_of(root) is not None, 10, f"Player {n} to show a frame again")
+    return ", ".join(f"{label}: {len(seen)} settings" for label, seen in shown.items())
 
 
 def check_player(deck: Deck, n: int, stored: list[dict], shots: Path) -> str:
@@ -220,8 +325,14 @@ def check_deck(browser, path: Path, notebook: Path, shots: Path, report: Report)
         on_deck = page.locator(".widget-play").count()
         if on_deck != len(stored):
             raise Failure(f"the deck shows {on_deck} Players, the notebook's cut {len(stored)}")
+        every = stored_frames(nbformat.read(notebook, as_version=4))
         played = [check_player(deck, n, frames, shots) for n, frames in enumerate(stored, 1)]
-        print(f"ok {name}: {views} widgets, Players: {', '.join(played) or 'none'}", flush=True)
+        settings = [check_settings(deck, n, frames, every[n - 1])
+                    for n, frames in enumerate(stored, 1)]
+        walked = check_walk(deck)
+        print(f"ok {name}: {views} widgets, Players: {', '.join(played) or 'none'}; "
+              f"settings without a kernel: {'; '.join(s for s in settings if s) or 'none'}; "
+              f"{walked}", flush=True)
         check_access(deck, name, report)
     except Failure as failure:
         report.fail(name, str(failure))

@@ -27,6 +27,7 @@ import nbformat
 from accessibility import audit, check_keyboard_focus, check_text_alternative
 from browser import (
     FRAME_FIELDS,
+    FRAME_WORDS,
     READ_FRAME,
     WIDGET_MIME,
     Failure,
@@ -34,6 +35,7 @@ from browser import (
     chromium,
     labelled,
     play_and_record,
+    try_settings,
     wait_for,
 )
 from frame_math import MathError, check_frame_math, shown_value
@@ -63,6 +65,7 @@ class StoredPlayer:
 
     where: str  # e.g. "code cell 4, Player(corr2d, ...)"
     frames: list[str]
+    every: list[str]  # the frames of every stored setting of its widget
 
 
 def stored_players(notebook: Path) -> tuple[int, list[StoredPlayer]]:
@@ -82,11 +85,24 @@ def stored_players(notebook: Path) -> tuple[int, list[StoredPlayer]]:
                 for c in state[stack]["state"]["children"]]
 
     def plays(model_id: str):
-        """Play models under `model_id`, depth first, as the page lays them out."""
-        if state[model_id]["model_name"] == "PlayModel":
+        """Play models under `model_id`, depth first, as the page lays them out (of a
+        Stack, only the child it shows)."""
+        model = state[model_id]
+        if model["model_name"] == "PlayModel":
             yield model_id
-        for child in state[model_id]["state"].get("children", []):
+        children = model["state"].get("children", [])
+        if model["model_name"] == "StackModel" and children:
+            children = [children[model["state"]["selected_index"]]]
+        for child in children:
             yield from plays(child.removeprefix("IPY_MODEL_"))
+
+    def frames_under(model_id: str):
+        """The HTML of every frame under `model_id`, in every Stack."""
+        model = state[model_id]["state"]
+        if 'data-step="' in str(model.get("value", "")):
+            yield model["value"]
+        for child in model.get("children", []):
+            yield from frames_under(child.removeprefix("IPY_MODEL_"))
 
     views, players, code = 0, [], 0
     for cell in nb.cells:
@@ -97,16 +113,18 @@ def stored_players(notebook: Path) -> tuple[int, list[StoredPlayer]]:
                 continue
             views += 1
             where = f"code cell {code}, {output['data'].get('text/plain', '')[:60]}"
-            players += [StoredPlayer(where, stack_of(p)) for p in plays(view["model_id"])]
+            every = list(frames_under(view["model_id"]))
+            players += [StoredPlayer(where, stack_of(p), every) for p in plays(view["model_id"])]
     return views, players
 
 
 class StaticPlayer:
     """One Player on a page: plays, steps from the keyboard and scrubs in the browser."""
 
-    def __init__(self, page: Page, root: Locator, stored: StoredPlayer):
-        self.page, self.root = page, root
+    def __init__(self, page: Page, root: Locator, stored: StoredPlayer, find):
+        self.page, self.root, self.find = page, root, find
         self.expected = [page.evaluate(READ_STORED, html) for html in stored.frames]
+        self.every = [page.evaluate(READ_STORED, html) for html in stored.every]
 
     def frame(self) -> dict:
         return self.root.evaluate(READ_FRAME)
@@ -149,7 +167,23 @@ class StaticPlayer:
         wait_for(lambda: self.frame()["step"] != before, 10, "Enter on Play to play")
         wait_for(lambda: self.root.locator(".widget-play .mod-active").count() == 0,
                  10 + count * 0.3, "Play to stop after its last step")
-        return f"{count} frames, {controls} controls reached by Tab"
+        return f"{count} frames, {controls} controls reached by Tab; {self.settings()}"
+
+    def settings(self) -> str:
+        """Each setting that works with no kernel (its every value's frames stored) shows
+        a stored frame of its own when changed."""
+        area = self.root.locator(
+            "xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+        shown = try_settings(area, self.find, lambda: (self.find().evaluate(READ_FRAME),
+                                                       self.find().evaluate(FRAME_WORDS)))
+        for label, seen in shown.items():
+            wrong = [(value, frame) for value, (frame, _) in seen if frame not in self.every]
+            if wrong:
+                raise Failure(f"{label} = {wrong[0][0]} shows {wrong[0][1]}, not a stored frame")
+            words = [said for _, (_, said) in seen]
+            if len(set(words)) < 2:  # two values may draw alike
+                raise Failure(f"every value of {label} shows the same frame: {words}")
+        return ", ".join(f"{label}: {len(seen)} settings" for label, seen in shown.items())
 
 
 def guard_network(page: Page, site: Path, problems: list[str]) -> None:
@@ -193,10 +227,13 @@ def check_page(browser, site: Path, page_file: Path, shots: Path, report: Report
             if len(roots) != len(players):
                 raise Failure(f"{len(roots)} Players on the page, {len(players)} stored")
         page.screenshot(path=shots / f"{page_file.stem}.png")
-        for index, (play, stored) in enumerate(zip(roots, players, strict=True)):
-            root = play.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        for index, (_play, stored) in enumerate(zip(roots, players, strict=True)):
+            def find(n=index):
+                return page.locator(".widget-play").nth(n).locator(
+                    "xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+            root = find()
             try:
-                StaticPlayer(page, root, stored).run()
+                StaticPlayer(page, root, stored, find).run()
                 played += 1
             except (Failure, PlaywrightError) as error:
                 report.fail(f"{page_file.name}, {stored.where}", str(error).splitlines()[0])
