@@ -257,6 +257,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.students <= 32:
         parser.error(f"--students must be 1 to 32, not {args.students}")
+    if args.changes < 2:
+        parser.error(f"--changes must be at least 2 (a p95 needs two), not {args.changes}")
     if not args.chapter.is_file():
         parser.error(f"no chapter {args.chapter}")
     if not PROXY.exists():
