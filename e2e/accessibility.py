@@ -40,6 +40,7 @@ class Allowed:
 
 
 IPYWIDGETS_2650 = "https://github.com/jupyter-widgets/ipywidgets/issues/2650"
+JEP_120 = "https://github.com/jupyter/enhancement-proposals/issues/120"
 # In JupyterLab the widgets are drawn by ipywidgets' own views, which no page script of
 # the book reaches (the site and the decks name these controls: tools/access/).
 IN_JUPYTERLAB = (
@@ -49,6 +50,9 @@ IN_JUPYTERLAB = (
     Allowed("aria-input-field-name", ".widget-slider .noUi-handle",
             "a slider's handle (role=slider) is not named by the slider's label",
             IPYWIDGETS_2650),
+    Allowed("image-alt", ".jp-RenderedImage img",
+            "JupyterLab draws a PNG output (matplotlib's figures) with no alt text and reads "
+            "none from the output's metadata", JEP_120),
 )
 
 # axe on `where`; each grave finding's elements, marked when an allowed selector matches.
