@@ -51,11 +51,13 @@ WIDGET_VIEW = "script[type='application/vnd.jupyter.widget-view+json']"
 # Where the deck is: the slide's number in reading order, and each animation on it (step, last).
 WHERE = """() => {
   const slide = __deck.getCurrentSlide();
-  const handles = Array.from(slide.querySelectorAll('.widget-play')).map(p =>
+  const handles = Array.from(slide.querySelectorAll('.widget-play'))
+    .filter(p => p.offsetParent !== null).map(p =>
     p.parentElement.querySelector('.widget-hslider .noUi-handle')).filter(h => h);
   return [__deck.getSlides().indexOf(slide), __deck.getSlides().length,
           handles.map(h => [Math.round(+h.getAttribute('aria-valuenow')),
-                            Math.round(+h.getAttribute('aria-valuemax'))])];
+                            Math.round(+h.getAttribute('aria-valuemax'))]),
+          __deck.getIndices().f];  // a fragment shown is a step of its own
 }"""
 
 

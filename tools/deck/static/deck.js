@@ -36,9 +36,12 @@ define([], function () {
   var MAX_ZOOM = 2.2;
   var MIN_ZOOM = 0.7;  // smaller text would not read from the back of a room
 
-  // The handle of each Player's step slider on `slide`: the first slider beside a Play.
+  // The handle of each Player's step slider on `slide`: the first slider beside a Play
+  // shown (a Player's other stored settings wait, hidden, in their Stacks).
   function steppers(slide) {
-    return Array.from(slide.querySelectorAll(".widget-play")).map(function (play) {
+    return Array.from(slide.querySelectorAll(".widget-play")).filter(function (play) {
+      return play.offsetParent !== null;
+    }).map(function (play) {
       return play.parentElement.querySelector(".widget-hslider .noUi-handle");
     }).filter(function (handle) { return handle !== null; });
   }
