@@ -121,7 +121,8 @@ def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cel
     return (f'<div class="cbk" data-matrix="{rows}x{cols}" role="img" aria-label="{label}">'
             f'{WEIGHT_STYLE}{head}'
             f'<div class="cbk-row">{legend}<div class="cbk-op">\u2192</div>'
-            f'{figure("".join(parts), caption)}</div></div>')
+            f'<figure>{"".join(parts)}<figcaption class="cbk-long" style="max-width:{width}px">'
+            f'{caption}</figcaption></figure></div></div>')
 
 
 def shift_frame(result, pool_size, stride, shift, *, mode: str = "max") -> str:
