@@ -54,4 +54,6 @@ def padding_explorer(*, rows: int = 5, columns: int = 10, kernel: int = 3, strid
         "stride_columns": numbers("stride_columns", stride, 1, 4),
         "dilation": numbers("dilation", 1, 1, 3),
     }
-    return Player(padding_steps, controls, title=title)
+    # nine settings that change one another's frames: the kernel serves them all (a stored
+    # padding mode would draw alike at padding 0)
+    return Player(padding_steps, controls, title=title, max_settings=1)
