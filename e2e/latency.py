@@ -138,7 +138,10 @@ class PlayerLatency:
         """The control's value as the notebook left it, and another one."""
         spec = self.spec
         if spec["kind"] == "dropdown":
-            other = next(o for o in spec["options"] if o != spec["value"])
+            # the neighbouring option, as a slider's next step: the first one may be a
+            # setting with no frame (one input row under a 3-row kernel)
+            options, at = spec["options"], spec["options"].index(spec["value"])
+            other = options[at + 1] if at + 1 < len(options) else options[at - 1]
         else:
             other = spec["value"] + spec["step"] if spec["value"] < spec["max"] \
                 else spec["value"] - spec["step"]
