@@ -95,11 +95,13 @@ CONTRAST = """root => {
     for (const el of frame.querySelectorAll(selector))
       add(what, el, getComputedStyle(el).color, behind(el));
   for (const t of frame.querySelectorAll('svg text')) {
-    const rect = t.parentElement.tagName === 'g' ? t.parentElement.querySelector('rect') : null;
+    // a cell's number follows the path that draws its look's squares
+    const square = t.parentElement.tagName === 'g' ? t.parentElement.querySelector(':scope > path')
+      : null;
     const stack = behind(t.closest('svg'));
-    const fill = rect ? getComputedStyle(rect).fill : 'none';
+    const fill = square ? getComputedStyle(square).fill : 'none';
     if (fill !== 'none') stack.push(fill);
-    add(rect ? 'number in a cell' : 'index', t, getComputedStyle(t).fill, stack);
+    add(square ? 'number in a cell' : 'index', t, getComputedStyle(t).fill, stack);
   }
   return found;
 }"""

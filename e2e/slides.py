@@ -178,8 +178,11 @@ def check_readable(root, where: str) -> None:
       range.selectNodeContents(frame);
       const box = range.getBoundingClientRect();
       const slide = document.querySelector('.reveal .slides').getBoundingClientRect();
-      const cells = Array.from(frame.querySelectorAll('svg g rect'))
-        .map(r => r.getBoundingClientRect().height).sort((a, b) => a - b);
+      // a cell's side: its square's `h` in the path of its look, at the grid's scale
+      const cells = Array.from(frame.querySelectorAll('svg g > path')).map(p => {
+        const svg = p.ownerSVGElement, side = +/h(\\d+)/.exec(p.getAttribute('d'))[1];
+        return side * svg.getBoundingClientRect().height / svg.viewBox.baseVal.height;
+      }).sort((a, b) => a - b);
       const math = frame.querySelector('.cbk-math > div');
       return {cell: cells[cells.length >> 1], text: math ? math.getBoundingClientRect().height : 0,
               inside: box.left >= slide.left && box.right <= slide.right

@@ -5,6 +5,7 @@ import re
 import pytest
 import torch
 from kinds import K_OUT, X2, fit_layouts, math_lines
+from svg_cells import cells
 
 import helpers
 from helpers.frames import kit
@@ -24,10 +25,9 @@ def rows(frame: str) -> dict[int, str]:
     return {int(o): part for o, part in zip(found, parts, strict=True)}
 
 
-def cells(svg_html: str, look: str) -> list[str]:
+def numbers(svg_html: str, look: str) -> list[str]:
     """The numbers of the cells drawn with class `look`."""
-    return re.findall(rf'<g class="{look}"><rect[^>]*/>(?:<text[^>]*>([^<]*)</text>)?</g>',
-                      svg_html)
+    return [number for _, number in cells(svg_html, look)]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def frames():
 def test_every_channel_is_drawn_with_the_window_on_each_input(frames):
     frame = frames[5]  # output channel 1, cell [0, 1]
     assert frame.count("<svg") == 2 + 3 * 2 + 3  # inputs, kernel slices, output maps
-    assert cells(frame, "w") == ["1", "2", "4", "5", "2", "3", "5", "6"]
+    assert numbers(frame, "w") == ["1", "2", "4", "5", "2", "3", "5", "6"]
     assert "<figcaption>X[0]</figcaption>" in frame and "X: 2 channels, 3\u00d73<" in frame
     assert sorted(rows(frame)) == [0, 1, 2]
     assert all(f"Y[{o}]" in rows(frame)[o] for o in range(3))
@@ -51,15 +51,15 @@ def test_the_kernel_at_work_is_marked_and_its_output_map_fills(frames, index):
     for channel, row in by_channel.items():
         at_work = channel == o
         assert ('class="cbk-oc now" aria-current="step"' in row) is at_work
-        slices = cells(row, "k" if at_work else "ko")
+        slices = numbers(row, "k" if at_work else "ko")
         assert slices == [fmt(v) for v in K[channel].flatten().tolist()]
-        assert not cells(row, "ko" if at_work else "k")
+        assert not numbers(row, "ko" if at_work else "k")
         assert f"+ {fmt(BIAS[channel])} =" in row.replace("(", "").replace(")", "")
-        done, current = cells(row, "d"), cells(row, "o")
+        done, current = numbers(row, "d"), numbers(row, "o")
         if channel < o:  # filled
             assert len(done) == 4 and not current
         elif channel > o:  # still empty
-            assert not done and not current and len(cells(row, "e")) == 4
+            assert not done and not current and len(numbers(row, "e")) == 4
         else:
             assert len(done) == rest and len(current) == 1
     assert f'data-out="{rest // 2},{rest % 2}"' in frame

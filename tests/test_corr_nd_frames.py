@@ -10,6 +10,7 @@ from frame_math import check_frame_math, shown_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kinds import fit_layouts, read_frame
+from svg_cells import count
 
 import helpers
 from helpers import frames
@@ -103,7 +104,7 @@ def test_1d_frame_slides_the_kernel_under_the_window():
         "dilation=2)[0, 0]"
     assert steps[1].cells == ((2,), (4,), (6,)) and steps.uncovered == ((1,), (3,), (5,), (7,))
     frame = corr_nd_renderer(steps, title="edges")(1)
-    assert frame.count('<g class="k">') == 3 and frame.count('<g class="w">') == 3
+    assert count(frame, "k") == 3 and count(frame, "w") == 3
     assert "2\u00d71 + 4\u00d70 + 6\u00d7(\u22121) = <b>\u22124</b>" in frame
     assert "input positions 0, 2, 4, 6" in frame and 'class="hatch"' in frame
     assert "edges \u00b7 step 2 of 3 \u00b7 output [1]" in frame
@@ -120,13 +121,13 @@ def test_3d_frame_shows_every_slice_and_the_window_through_depth():
     frame = corr_nd_renderer(steps)(14)
     assert frame.count("<svg") == 5 + 2 + 4  # padded slices, kernel slices, output slices
     assert "X[0] \u00b7 K[0]" in frame and "X[1] \u00b7 K[1]" in frame
-    assert frame.count('<g class="w">') == 8 and frame.count('<g class="o">') == 1
+    assert count(frame, "w") == 8 and count(frame, "o") == 1
     assert ("K[0]: 6\u00d71 + 7\u00d71 + 10\u00d71 + 11\u00d71 = 34</div>"
             "<div>K[1]: 22\u00d71") in frame
     assert "34 + 98 = <b>132</b>" in frame
     # the padding slice in front, under the window at the first steps
     first = corr_nd_renderer(steps)(0)
-    assert "pad \u00b7 K[0]" in first and first.count('<g class="wp">') == 4
+    assert "pad \u00b7 K[0]" in first and count(first, "wp") == 4
     assert "padding (1, 0, 0)" in first
     # a line of arithmetic per kernel slice plus the total, under two rows of grids
     (height, _, _), = fit_layouts(first)

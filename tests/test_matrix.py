@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import svg_cells
 import torch
 import torch.nn.functional as F
 from hypothesis import given
@@ -92,15 +93,14 @@ def test_picture_colours_each_weight():
     assert 'data-matrix="4x9"' in frame
     assert "36 entries; 16 hold one of 4 kernel weights, 20 are zero" in frame
     legend, matrix = frame.split("\u2192")
-    cells = re.findall(r'<g class="(m\d|z)"><rect[^>]*/>(?:<text[^>]*>([^<]*)</text>)?</g>',
-                       matrix)
+    cells = svg_cells.cells(matrix)
     assert len(cells) == 36
     assert {cls: {v for c, v in cells if c == cls} for cls in ("m0", "m1", "m2", "m3")} == {
         "m0": {"0"}, "m1": {"1"}, "m2": {"2"}, "m3": {"3"}}
     first_row = [cls for cls, _ in cells[:9]]
     assert first_row == ["m0", "m1", "z", "m2", "m3", "z", "z", "z", "z"]
     assert all(v == "" for cls, v in cells if cls == "z")
-    kernel_cells = re.findall(r'<g class="(m\d)"><rect', legend)
+    kernel_cells = [look for look, _ in svg_cells.cells(legend)]
     assert kernel_cells == ["m0", "m1", "m2", "m3"]  # the legend: the kernel in the same colours
     label = re.search(r'role="img" aria-label="([^"]*)"', frame).group(1)
     assert label.endswith("row 0,0: 0 at 0,0, 1 at 0,1, 2 at 1,0, 3 at 1,1; row 0,1: 0 at 0,1, "

@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 from frame_math import MathError, check_frame_math, shown_value
 from kinds import fit_layouts, math_lines, read_frame
+from svg_cells import count
 from torch import nn
 
 import helpers
@@ -85,10 +86,10 @@ def test_frame_writes_out_w_v_plus_b():
     assert "step 1 of 4 \u00b7 pixel [0, 0]" in first
     assert "v = X[:, 0, 0]" in first and "W 4\u00d73" in first and "Y[:, 0, 0]" in first
     # the column through the input is marked in every channel, once each
-    assert first.count('<g class="w">') == 3 + 3  # 3 input channels, 3 entries of v
+    assert count(first, "w") == 3 + 3  # 3 input channels, 3 entries of v
     # the output fills one column at a time: the 4 channels show the pixels done so far
-    assert frames[0].count('<g class="o">') == 4 + 4 and frames[0].count('<g class="e">') == 12
-    assert frames[3].count('<g class="e">') == 0 and ">221<" in frames[3]
+    assert count(frames[0], "o") == 4 + 4 and count(frames[0], "e") == 12
+    assert count(frames[3], "e") == 0 and ">221<" in frames[3]
     assert ">221<" not in frames[2]
     label = re.search(r'aria-label="([^"]+)"', first).group(1)
     assert label.startswith("1x1 convolution, step 1 of 4: pixel [0, 0], channel vector "

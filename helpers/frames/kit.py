@@ -5,7 +5,8 @@ Nothing here knows of ipywidgets. A frame is plain text: cheap to make, crisp at
 any zoom (a projector, a phone), and searchable by tests. Colours follow the
 Okabe-Ito palette, which colour-blind readers can tell apart.
 
-The looks a grid cell can take (its CSS class, styled in `css/book.css` unless said):
+The looks a grid cell can take (the class of its group, `<g class='w'>`, whose path
+draws the squares of every cell of that look; styled in `css/book.css` unless said):
 
     d   a data cell                     p   a padding cell
     w   a data cell under the window    wp  a padding cell under the window
@@ -105,19 +106,21 @@ class Grid:
         self.width, self.height = width, height
         # drawn at `width` px times the frame's --cbk-fit (at most 1px), never wider than
         # its container; the text alternative is the frame's aria-label
-        head = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-                f'style="width:calc(var(--cbk-fit,1px)*{width})" '
-                f'font-size="{font_size("", cell)}" aria-hidden="true">']
+        # a grid's attributes in single quotes: a stored notebook's JSON escapes double ones
+        head = [f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+                f"style='width:calc(var(--cbk-fit,1px)*{width})' "
+                f"font-size='{font_size('', cell)}' aria-hidden='true'>"]
         for r, label in enumerate(row_labels or ()):
-            head.append(f'<text class="lbl" x="{left // 2 - 1}" y="{top + r * cell + half}">'
-                        f"{label}</text>")
+            if str(label):
+                head.append(f"<text class='lbl' x='{left // 2 - 1}' "
+                            f"y='{top + r * cell + half}'>{label}</text>")
         for c, label in enumerate(col_labels or ()):
-            head.append(f'<text class="lbl" x="{left + c * cell + half}" y="{COL_LABEL_Y}">'
-                        f"{label}</text>")
+            if str(label):
+                head.append(f"<text class='lbl' x='{left + c * cell + half}' "
+                            f"y='{COL_LABEL_Y}'>{label}</text>")
         self._head = "".join(head)
-        self._rect = [[f'"><rect x="{left + c * cell}" y="{top + r * cell}" width="{cell}" '
-                       f'height="{cell}"/>' for c in range(self.shape[1])]
-                      for r in range(self.shape[0])]
+        self._square = [[square(left + c * cell, top + r * cell, cell)
+                         for c in range(self.shape[1])] for r in range(self.shape[0])]
         self._text = [[svg_text(t, left + c * cell + half, top + r * cell + half, cell)
                        for c, t in enumerate(row)] for r, row in enumerate(texts)]
         # the font size of its longest number: the smallest text it draws
@@ -126,13 +129,10 @@ class Grid:
     def svg(self, classes, shown=None, overlay: str = "") -> str:
         """`classes[r][c]` names each cell's look; `shown(r, c)` says whether its number shows;
         `overlay` is drawn on top (see `outline`)."""
-        parts = [self._head]
-        for r, row in enumerate(classes):
-            for c, cls in enumerate(row):
-                text = self._text[r][c] if shown is None or shown(r, c) else ""
-                parts.append(f'<g class="{cls}{self._rect[r][c]}{text}</g>')
-        parts.append(overlay + "</svg>")
-        return "".join(parts)
+        cells = ((cls, self._square[r][c],
+                  self._text[r][c] if shown is None or shown(r, c) else "")
+                 for r, row in enumerate(classes) for c, cls in enumerate(row))
+        return f"{self._head}{cell_groups(cells)}{overlay}</svg>"
 
     def filled(self, first: int, index: int) -> str:
         """The grid as an output filling up in the frame of step `index`: cell (r, c) is
@@ -166,6 +166,30 @@ class Grid:
                 f'y="{y + h * cell - 10}">{label}</text>')
 
 
+# Looks with a thick border (css/book.css) are drawn after the others, so that no
+# neighbour's border is drawn over theirs.
+THICK = ("w", "wp", "wx", "wn", "o")
+
+
+def square(x: int, y: int, size: int) -> str:
+    """A cell's square, `size` px from (x, y), as SVG path data."""
+    return f"M{x} {y}h{size}v{size}H{x}z"
+
+
+def cell_groups(cells) -> str:
+    """Grid cells, given as (look, square, number) with the number a `<text>` or "", as
+    one SVG group per look: its squares one path, then its numbers. A stored notebook
+    keeps every frame it can show, and a group per cell would take twice the bytes."""
+    groups: dict[str, tuple[list, list]] = {}
+    for look, box, number in cells:
+        squares, numbers = groups.setdefault(look, ([], []))
+        squares.append(box)
+        numbers.append(number)
+    return "".join(f"<g class='{look}'><path d='{''.join(groups[look][0])}'/>"
+                   f"{''.join(groups[look][1])}</g>"
+                   for look in sorted(groups, key=lambda look: look in THICK))
+
+
 def font_size(t: str, cell: int) -> int:
     """Digits at 42 % of the cell, smaller for long numbers so that they fit."""
     return round(min(0.42 * cell, 1.45 * cell / max(len(t), 1)))
@@ -173,9 +197,11 @@ def font_size(t: str, cell: int) -> int:
 
 def svg_text(t: str, x: int, y: int, cell: int) -> str:
     """The text `t` centred at (x, y) in a cell `cell` px wide, smaller if it is long."""
+    if not t:
+        return ""
     size = font_size(t, cell)
-    attr = "" if size == font_size("", cell) else f' font-size="{size}"'
-    return f'<text x="{x}" y="{y}"{attr}>{t}</text>'
+    attr = "" if size == font_size("", cell) else f" font-size='{size}'"
+    return f"<text x='{x}' y='{y}'{attr}>{t}</text>"
 
 
 def figure(svg: str, caption: str) -> str:

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import html
 
-from .kit import CELL, Grid, arrow, figure, fmt, font_size, labelled, style, svg_text
+from .kit import (
+    CELL,
+    Grid,
+    arrow,
+    cell_groups,
+    figure,
+    fmt,
+    font_size,
+    labelled,
+    square,
+    style,
+    svg_text,
+)
 
 
 def field_frame(sizes, fields, *, width: int = 880) -> str:
@@ -96,12 +108,11 @@ def matrix_frame(index, weights, *, kernel_shape, input_shape, output_shape, cel
         i, j = divmod(row, m_w)
         parts.append(f'<text class="mlbl" x="{label_w // 2}" y="{top + row * cell + half}">'
                      f"{i},{j}</text>")
-        for col, n in enumerate(index[row]):
-            x, y = label_w + col * cell, top + row * cell
-            text = svg_text(texts[n], x + half, y + half, cell) if n >= 0 else ""
-            parts.append(f'<g class="{colour[n] if n >= 0 else "z"}"><rect x="{x}" y="{y}" '
-                         f'width="{cell}" height="{cell}"/>{text}</g>')
-    parts.append("</svg>")
+    cells = ((colour[n] if n >= 0 else "z", square(x, y, cell),
+              svg_text(texts[n], x + half, y + half, cell) if n >= 0 else "")
+             for row in range(rows) for col, n in enumerate(index[row])
+             for x, y in [(label_w + col * cell, top + row * cell)])
+    parts += [cell_groups(cells), "</svg>"]
     used = {n for row in index for n in row if n >= 0}
     filled = sum(n >= 0 for row in index for n in row)
     caption = (f"M: {rows}\u00d7{cols} = {rows * cols} entries; {filled} hold one of "

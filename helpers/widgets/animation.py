@@ -8,11 +8,23 @@ shows one frame, which the kernel redraws at every step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..frames.kit import code_line, message_frame
 from .base import guarded, wrapping_row
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The layouts and the style that the widgets of one Player's animations share: one
+    model each in a stored notebook, where a model per widget took a tenth of its size."""
+    plain: widgets.Layout = field(default_factory=widgets.Layout)
+    row: widgets.Layout = field(default_factory=lambda: widgets.Layout(flex_flow="row wrap"))
+    slider: widgets.Layout = field(default_factory=lambda: widgets.Layout(width="320px"))
+    html: HTMLStyle = field(default_factory=HTMLStyle)
 
 
 class Animation(widgets.VBox):
@@ -23,24 +35,26 @@ class Animation(widgets.VBox):
     """
 
     def __init__(self, back: widgets.Button, forward: widgets.Button, speed: widgets.IntSlider,
-                 frame_layout: widgets.Layout, frame_style: HTMLStyle, title: str = ""):
-        self.title, self._frame_layout, self._frame_style = title, frame_layout, frame_style
+                 shared: Shared, title: str = ""):
+        self.title, self._shared = title, shared
         self.steps, self.renderer, self.message = None, None, ""
+        plain = shared.plain
         self.play = widgets.Play(min=0, max=0, interval=speed.value, description="Play",
-                                 show_repeat=False)
+                                 show_repeat=False, layout=plain)
         self.slider = widgets.IntSlider(min=0, max=0, description="step", readout=False,
-                                        layout=widgets.Layout(width="320px"))
-        self.stack = widgets.Stack()
-        self.live = widgets.HTML()
-        self.frame_area = widgets.Box([self.stack])
-        self.code_line = widgets.HTML()  # the PyTorch call behind the animation
+                                        layout=shared.slider)
+        self.stack = widgets.Stack(layout=plain)
+        self.live = widgets.HTML(layout=plain, style=shared.html)
+        self.frame_area = widgets.Box([self.stack], layout=plain)
+        # the PyTorch call behind the animation
+        self.code_line = widgets.HTML(layout=plain, style=shared.html)
         self._links = [widgets.jslink((self.play, "value"), (self.slider, "value")),
                        widgets.jslink((speed, "value"), (self.play, "interval"))]
         self._stack_link = None
         self._link_stack(True)
         self.play.observe(self._on_step, "value")
-        self._bar = wrapping_row([self.play, back, forward, self.slider, speed])
-        super().__init__([self.frame_area, self.code_line, self._bar])
+        self._bar = wrapping_row([self.play, back, forward, self.slider, speed], shared.row)
+        super().__init__([self.frame_area, self.code_line, self._bar], layout=plain)
 
     @property
     def can_step(self) -> bool:
@@ -102,7 +116,7 @@ class Animation(widgets.VBox):
         for child, frame in zip(old, frames, strict=False):
             child.value = frame
         self.stack.children = old[:len(frames)] + tuple(
-            widgets.HTML(f, layout=self._frame_layout, style=self._frame_style)
+            widgets.HTML(f, layout=self._shared.plain, style=self._shared.html)
             for f in frames[len(old):])
         self.stack.selected_index = 0 if frames else None
         for child in old[len(frames):]:  # would otherwise live on in the kernel and browser

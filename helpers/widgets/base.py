@@ -30,9 +30,10 @@ def control(name: str, spec) -> widgets.ValueWidget:
                      f"got {spec!r}")
 
 
-def wrapping_row(children) -> widgets.HBox:
-    """Widgets side by side, wrapping onto more lines in a narrow window."""
-    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+def wrapping_row(children, layout: widgets.Layout | None = None) -> widgets.HBox:
+    """Widgets side by side, wrapping onto more lines in a narrow window (`layout`: a
+    `flex_flow="row wrap"` layout to share, else a new one)."""
+    return widgets.HBox(list(children), layout=layout or widgets.Layout(flex_flow="row wrap"))
 
 
 def internal_error(error: Exception) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..frames import renderer
 from ..frames.kit import CELL, STYLE
@@ -27,7 +26,7 @@ from ..steps import (
     pool2d_steps,
 )
 from . import settings
-from .animation import Animation
+from .animation import Animation, Shared
 from .base import NEEDS_KERNEL, Controlled, control, guarded, wrapping_row
 
 MAX_FRAMES = 150  # above this, frames are drawn by the kernel one at a time
@@ -59,7 +58,7 @@ class Player(Controlled, widgets.VBox):
                                    layout=widgets.Layout(width="44px"))
         self.forward = widgets.Button(icon="step-forward", tooltip=f"next step{NEEDS_KERNEL}",
                                       layout=widgets.Layout(width="44px"))
-        self._frame_layout, self._frame_style = widgets.Layout(), HTMLStyle()
+        self._shared = Shared()
         self.stored: list[str] = []  # the controls whose every value's frames are drawn
         self._animations: dict[tuple, Animation] = {}
         self._stacks: settings.SettingStacks | None = None
@@ -182,8 +181,7 @@ class Player(Controlled, widgets.VBox):
             key = settings.key(values, self.stored)
             if key not in self._animations:  # a widget made once per stored setting
                 self._animations[key] = Animation(self.back, self.forward, self.speed,
-                                                  self._frame_layout, self._frame_style,
-                                                  self.title)
+                                                  self._shared, self.title)
             steps, message = outcome(values)
             drawn, message = (None, message) if message else guarded(self._draw, steps)
             if message:
