@@ -45,7 +45,7 @@ MEASURE = """root => {
   const top = frame ? box(frame).top : player.top;  // the settings above it may scroll off
   // rendered font sizes in CSS px: a cell's number is drawn at its SVG's scale
   const px = e => parseFloat(getComputedStyle(e).fontSize);
-  const numbers = svgs.flatMap(s => Array.from(s.querySelectorAll('g > text'))
+  const numbers = svgs.flatMap(s => Array.from(s.querySelectorAll('g > path ~ text'))
     .filter(t => t.textContent.trim()).map(t => px(t) * scales[svgs.indexOf(s)]));
   const largest = selector => Math.max(0, ...(frame ? Array.from(frame.querySelectorAll(selector))
     .filter(shown).map(px) : []));

@@ -154,7 +154,7 @@ def test_frame_has_a_text_alternative():
     assert label == ("demo, step 1 of 16: the window covers input rows \u22121 to 0, columns "
                      "\u22121 to 0; output [0, 0]: 0\u00d70 + 0\u00d71 + 0\u00d72 + 0\u00d73 = 0")
     assert all(f.count("aria-label=") == 1 for f in drawn)
-    assert all('aria-hidden="true"' in svg for svg in re.findall(r"<svg[^>]*>", drawn[5]))
+    assert all("aria-hidden='true'" in svg for svg in re.findall(r"<svg[^>]*>", drawn[5]))
     pool = frames.renderer(helpers.pool2d_steps(X3, 2, mode="avg"))(3)
     assert "avg pool, step 4 of 4: the window covers input rows 1 to 2, columns 1 to 2; " \
            "output [1, 1]: (4 + 5 + 7 + 8) / 4 = 6" in pool
@@ -223,7 +223,7 @@ def test_captions_write_a_stride_per_axis_as_rows_by_columns():
 
 def test_indices_and_captions_are_large_and_follow_the_theme():
     style = kit.STYLE
-    assert re.search(r"\.cbk svg \.lbl\{fill:var\(--cbk-fg\);font-size:(\d+)px", style)
+    assert re.search(r"\.cbk svg \.lbl text\{fill:var\(--cbk-fg\);stroke:none\}", style)
     assert int(re.search(r"\.lbl\{[^}]*font-size:(\d+)px", style).group(1)) >= 16
     assert "figcaption{font-size:1em;" in style and "white-space:nowrap" in style
     assert "--cbk-fg:var(--jp-content-font-color1,#111)" in style

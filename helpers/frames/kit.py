@@ -110,14 +110,12 @@ class Grid:
         head = [f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
                 f"style='width:calc(var(--cbk-fit,1px)*{width})' "
                 f"font-size='{font_size('', cell)}' aria-hidden='true'>"]
-        for r, label in enumerate(row_labels or ()):
-            if str(label):
-                head.append(f"<text class='lbl' x='{left // 2 - 1}' "
-                            f"y='{top + r * cell + half}'>{label}</text>")
-        for c, label in enumerate(col_labels or ()):
-            if str(label):
-                head.append(f"<text class='lbl' x='{left + c * cell + half}' "
-                            f"y='{COL_LABEL_Y}'>{label}</text>")
+        labels = [f"<text x='{left // 2 - 1}' y='{top + r * cell + half}'>{label}</text>"
+                  for r, label in enumerate(row_labels or ()) if str(label)]
+        labels += [f"<text x='{left + c * cell + half}' y='{COL_LABEL_Y}'>{label}</text>"
+                   for c, label in enumerate(col_labels or ()) if str(label)]
+        if labels:  # the row and column numbers, in one group
+            head.append(f"<g class='lbl'>{''.join(labels)}</g>")
         self._head = "".join(head)
         self._square = [[square(left + c * cell, top + r * cell, cell)
                          for c in range(self.shape[1])] for r in range(self.shape[0])]
