@@ -59,6 +59,15 @@ def test_likely_mistakes_get_their_own_hint(name, answer, hint):
     assert not verdict and hint in verdict.message
 
 
+def test_a_tensor_given_for_its_shape_is_told_to_give_the_shape():
+    out_4 = torch.zeros(4, 100, 48)
+    assert helpers.check("ch3.conv1d_shape", out_4.shape)
+    assert helpers.check("ch3.conv1d_shape", torch.tensor([4, 100, 48]))  # a 1-D tensor of 3
+    assert repr(helpers.check("ch3.conv1d_shape", out_4)) == (
+        "Not yet. That is a tensor, not a shape: give tuple(out.shape) for a tensor out. "
+        "Give 3 whole numbers, e.g. (2, 8, 10).")
+
+
 def test_a_vector_of_the_wrong_shape_is_told_what_to_give():
     verdict = helpers.check("ch4.pixel_column", [[-3, 10, 17]])
     assert repr(verdict) == ("Not yet. Your answer has shape (1, 3). Give a list of 3 "

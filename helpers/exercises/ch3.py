@@ -10,7 +10,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from .engine import Exercise, Mistake, register
-from .forms import WholeNumber, WholeNumbers
+from .forms import Shape, WholeNumber
 
 
 def _parameters(*layers: nn.Module) -> int:
@@ -114,7 +114,7 @@ def _conv1d_shape() -> tuple[int, ...]:
     return tuple(conv(embedded.transpose(1, 2)).shape)
 
 
-SHAPE = WholeNumbers(3, "(2, 8, 10)")
+SHAPE = Shape(3, "(2, 8, 10)")
 
 register(Exercise(
     name="ch3.conv1d_shape",

@@ -167,6 +167,20 @@ class WholeNumbers(Form):
         return tuple(whole_number(v, f"Value {n}") for n, v in enumerate(answer, start=1))
 
 
+class Shape(WholeNumbers):
+    """A tensor's shape, `count` whole numbers; the tensor itself is told to give its shape."""
+
+    def __init__(self, count: int, example: str):
+        super().__init__(count, example)
+        self.wrong += (torch.zeros(1, 2, 3, 4),)
+
+    def parse(self, answer) -> tuple[int, ...]:
+        if isinstance(answer, torch.Tensor) and answer.dim() > 1:
+            raise FormError("That is a tensor, not a shape: give tuple(out.shape) for a "
+                            "tensor out.")
+        return super().parse(answer)
+
+
 class Numbers(Form):
     """A tensor of `ndim` dimensions (a list or nested lists will do), read as float64."""
 
