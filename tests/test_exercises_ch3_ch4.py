@@ -23,11 +23,14 @@ RIGHT = [
     ("ch4.pixel_rows", torch.arange(8.0).reshape(2, 2, 2).permute(1, 2, 0).reshape(4, 2)),
 ]
 MISTAKES = [
+    ("ch3.multiply_adds", 229_376, "leaves the bias out"),
     ("ch3.separable_weights", 204_800, "ordinary 5 x 5 layer"),
     ("ch3.separable_weights", 110_592, "groups=64"),
     ("ch3.separable_weights", 1_600, "depthwise layer alone"),
     ("ch3.separable_weights", 8_768, "3 x 3 kernels"),
     ("ch3.separable_weights", 2_336, "worked example"),
+    ("ch3.separable_weights", 8_192, "1 x 1 layer alone"),
+    ("ch3.separable_weights", 9_984, "count weights only"),
     ("ch4.parameters", 16_384, "weights only"),
     ("ch4.parameters", 32_768, "every pair of channels its own bias"),
     ("ch4.parameters", 16_448, "one for each of the 256 output channels"),

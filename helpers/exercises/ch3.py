@@ -99,6 +99,9 @@ register(Exercise(
                                      "output is 32 x 32, not 30 x 30."),
         Mistake(8 * 9 * 32 * 32, "Each output value sums over all 3 input channels, not "
                                  "one."),
+        Mistake(3 * 8 * 9 * 32 * 32 + 8 * 32 * 32,
+                "That adds the bias's 8 x 32 x 32 additions; the question leaves the bias "
+                "out."),
     ),
 ))
 
@@ -161,6 +164,10 @@ register(Exercise(
                 "channel, so its weight is 64 x 1 x 5 x 5."),
         Mistake(C_IN * K5 * K5, "That is the depthwise layer alone; add the 1 x 1 layer's "
                                 "weights."),
+        Mistake(C_OUT * C_IN, "That is the 1 x 1 layer alone; add the depthwise layer's "
+                              "64 x 1 x 5 x 5."),
+        Mistake(_separable_weights() + C_IN + C_OUT,
+                "Both layers have bias=False: count weights only."),
         Mistake(_separable_weights(3), "That is the block with 3 x 3 kernels, as in the "
                                        "chapter's example; here they are 5 x 5."),
         Mistake(32 * 9 + 64 * 32, "That is the chapter's worked example, from 32 to 64 "
