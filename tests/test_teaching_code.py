@@ -97,6 +97,13 @@ def _multi_in_out_inputs():
         yield X, torch.stack((K, K + 1, torch.randn(K.shape, generator=g)))
 
 
+def _corr3d_inputs():
+    g = torch.Generator().manual_seed(0)
+    yield torch.arange(27.0).reshape(3, 3, 3), torch.ones(2, 2, 2)
+    for d, h, w, k_d, k_h, k_w in [(1, 1, 1, 1, 1, 1), (4, 5, 3, 2, 3, 1), (5, 4, 6, 5, 2, 2)]:
+        yield torch.randn(d, h, w, generator=g), torch.randn(k_d, k_h, k_w, generator=g)
+
+
 def _conv1x1_inputs():
     g = torch.Generator().manual_seed(0)
     yield torch.arange(12.0).reshape(3, 2, 2), torch.arange(12.0).reshape(4, 3, 1, 1)
@@ -109,7 +116,8 @@ def _conv1x1_inputs():
 INPUTS = {"corr2d": _corr2d_inputs, "conv_matrix": _conv_matrix_inputs, "pool2d": _pool2d_inputs,
           "train": _train_inputs, "stratified_split": _split_inputs,
           "corr2d_multi_in_out_1x1": _conv1x1_inputs, "corr2d_multi_in": _multi_in_inputs,
-          "corr2d_multi_in_out": _multi_in_out_inputs, "digits.lenet": _lenet_inputs,
+          "corr2d_multi_in_out": _multi_in_out_inputs, "corr3d": _corr3d_inputs,
+          "digits.lenet": _lenet_inputs,
           "accuracy": _accuracy_inputs}
 
 
