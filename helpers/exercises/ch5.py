@@ -7,9 +7,32 @@ import torch.nn.functional as F
 from torch import nn
 
 from .engine import Exercise, Mistake, register
-from .forms import Function, Grid, Numbers, WholeNumbers, WholePair
+from .forms import Function, Grid, Numbers, WholeNumbers, WholePair, real_tensor
 
 SIX = torch.zeros(1, 1, 6, 6)
+
+
+def _one_map(answer, ndim: int = 2):
+    """A pooled map as the reader may paste it: nn.MaxPool2d on a (1, h, w) input returns
+    (1, h', w'), so leading axes of one are dropped down to `ndim` axes."""
+    t = real_tensor(answer)
+    while t.dim() > ndim and t.shape[0] == 1:
+        t = t[0]
+    return t
+
+
+class PooledGrid(Grid):
+    """A grid of a given shape; an nn layer's (1, h, w) output of that grid will do too."""
+
+    def parse(self, answer) -> torch.Tensor:
+        return super().parse(_one_map(answer))
+
+
+class PooledNumbers(Numbers):
+    """A 2-D grid of any shape; an nn layer's (1, h, w) output will do too."""
+
+    def parse(self, answer) -> torch.Tensor:
+        return super().parse(_one_map(answer, self.ndim))
 
 
 def _ceil_shape() -> tuple[int, int]:
@@ -43,7 +66,7 @@ def _without_padding() -> torch.Tensor:
 
 register(Exercise(
     name="ch5.average_without_padding",
-    form=Grid((3, 3)),
+    form=PooledGrid((3, 3)),
     solution=_without_padding,
     praise="Corner windows hold one input cell, edge windows two, the middle one four: "
            "each sum is divided by what it really holds.",
@@ -98,32 +121,54 @@ register(Exercise(
 ))
 
 
-def _global_average(X: torch.Tensor) -> torch.Tensor:
-    return F.adaptive_avg_pool2d(X, 1).flatten()
+def _concat_pool(X: torch.Tensor) -> torch.Tensor:
+    """Each channel's maximum, then each channel's mean, as fastai's AdaptiveConcatPool2d."""
+    return torch.cat([F.adaptive_max_pool2d(X, 1), F.adaptive_avg_pool2d(X, 1)]).flatten()
+
+
+CHANNELS = Function.example.shape[0]
+
+
+def _as_vector(out: torch.Tensor) -> bool:
+    """Whether `out` holds 2 x channels numbers laid out as one vector (or as max and mean
+    rows, or with nn's 1 x 1 maps): flattening it keeps the maxima first."""
+    return out.shape in ((2 * CHANNELS,), (2, CHANNELS), (2 * CHANNELS, 1, 1))
+
+
+def _holds(expected: torch.Tensor):
+    return lambda out: _as_vector(out) and torch.allclose(out.flatten(), expected, atol=1e-5)
 
 
 register(Exercise(
-    name="ch5.global_average",
+    name="ch5.max_and_average",
     form=Function(),
-    solution=lambda: lambda X: X.mean(dim=(-2, -1)),
-    right=lambda out: out.shape in ((3,), (3, 1, 1)) and torch.allclose(
-        out.flatten(), _global_average(Function.example), atol=1e-5),
-    praise="One number per channel: nn.AdaptiveAvgPool2d(1) does the same.",
-    hint="Average over the last two axes, keeping the channel axis: one number per channel.",
+    solution=lambda: lambda X: torch.cat([X.amax(dim=(-2, -1)), X.mean(dim=(-2, -1))]),
+    right=_holds(_concat_pool(Function.example)),
+    praise="Two numbers per channel, its strongest response and its mean response: "
+           "global max pooling and global average pooling side by side.",
+    hint="Take the maximum of each channel over its height and width, then the mean the "
+         "same way, and put the two vectors of one number per channel one after the "
+         "other.",
     mistakes=(
-        Mistake(lambda X: X.mean(),
-                "One number for the whole tensor: average each channel on its own, over its "
-                "height and width.",
-                lambda out: out.numel() == 1),
-        Mistake(lambda X: X.mean(dim=0),
-                "That averages over the channels and keeps a picture: average over height "
-                "and width instead.",
-                lambda out: out.shape == Function.example.shape[1:]),
-        Mistake(lambda X: X.amax(dim=(-2, -1)),
-                "That is global max pooling: the largest value of each channel. Take the "
-                "mean.",
-                lambda out: out.shape == (3,) and torch.allclose(
-                    out, Function.example.amax(dim=(-2, -1)))),
+        Mistake(lambda X: torch.cat([X.mean(dim=(-2, -1)), X.amax(dim=(-2, -1))]),
+                "The right numbers, in the other order: first the maxima of the channels, "
+                "then their means.",
+                _holds(torch.cat([Function.example.mean(dim=(-2, -1)),
+                                  Function.example.amax(dim=(-2, -1))]))),
+        Mistake(lambda X: X.mean(dim=(-2, -1)),
+                "Those are the channels' means alone, global average pooling: put each "
+                "channel's maximum before them.",
+                lambda out: out.numel() == CHANNELS and torch.allclose(
+                    out.flatten(), Function.example.mean(dim=(-2, -1)), atol=1e-5)),
+        Mistake(lambda X: torch.stack([X.max(), X.mean()]),
+                "One maximum and one mean for the whole tensor: each channel needs its own, "
+                "over its height and width.",
+                lambda out: out.numel() == 2),
+        Mistake(lambda X: torch.stack([X.amax(dim=(-2, -1)), X.mean(dim=(-2, -1))], dim=1),
+                "Each channel's maximum and mean are right, but paired channel by channel: "
+                "give all the maxima first, then all the means.",
+                lambda out: out.shape == (CHANNELS, 2) and torch.allclose(
+                    out.T.flatten(), _concat_pool(Function.example), atol=1e-5)),
     ),
 ))
 
@@ -133,9 +178,9 @@ X6 = torch.arange(36.0).reshape(1, 6, 6)
 
 register(Exercise(
     name="ch5.default_stride",
-    form=Numbers(2, "a grid of numbers (height x width), a tensor or a nested list",
-                 ("[[7, 9]]", 3.0, [7.0, 9.0], [[True, False]], torch.ones(1, 3, 3),
-                  [[7, 9, 11], [19, 21]])),
+    form=PooledNumbers(2, "a grid of numbers (height x width), a tensor or a nested list",
+                       ("[[7, 9]]", 3.0, [7.0, 9.0], [[True, False]], torch.ones(2, 3, 3),
+                        [[7, 9, 11], [19, 21]])),
     solution=lambda: nn.MaxPool2d(2)(X6)[0],
     praise="The stride defaults to the window, so the nine 2 x 2 blocks sit side by side, "
            "and each block's largest value is its bottom-right cell.",
