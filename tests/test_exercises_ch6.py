@@ -72,3 +72,20 @@ def test_with_sigmoids_the_last_layer_sees_nearly_the_same_values_for_every_digi
             spread[activation] = hidden.std(dim=0).mean().item()
     assert spread[nn.Sigmoid] < 0.001 < 0.02 < spread[nn.ReLU]
     assert 30 < spread[nn.ReLU] / spread[nn.Sigmoid] < 80
+
+
+def test_the_likely_slip_and_the_corner_both_give_49():
+    """The field's windows added up without the strides (1 + 2 + 1 + 2 + 1 = 7) and the
+    corner cell on the 8 x 8 digits (section 6.4) both come to 49: the hint names both."""
+    from helpers.fields import receptive_field
+
+    assert ch6._added_windows() == 7
+    assert len(receptive_field(8, ch6.WINDOW_LAYERS, (0, 0))[0]) == 49
+    assert "1 + 2 + 1 + 2 + 1 = 7" in check("ch6.pool2_field", 49).message
+
+
+def test_a_fraction_is_told_what_it_counts():
+    assert "a layer's units are counted in whole numbers" in \
+        check("ch6.dense_two_layers", 31.17).message
+    assert "parameters are counted in whole numbers" in \
+        check("ch6.conv3_parameters", 12832.5).message

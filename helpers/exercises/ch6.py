@@ -20,20 +20,29 @@ EPOCHS, TARGET = 20, 0.9
 SEEDS = (0, 1, 2)  # a recipe must reach TARGET from each of these starts
 
 
-def _conv2_parameters() -> int:
-    return sum(p.numel() for p in nn.Conv2d(6, 16, 3, padding=1).parameters())
+THIRD_CONV = nn.Conv2d(16, 32, kernel_size=5, padding=2)  # a layer the chapter does not show
+
+
+def _conv3_parameters() -> int:
+    return sum(p.numel() for p in THIRD_CONV.parameters())
 
 
 register(Exercise(
-    name="ch6.conv2_parameters",
-    form=WholeNumber(),
-    solution=_conv2_parameters,
-    praise="16 filters of 6 x 3 x 3 weights, and 16 biases: 880.",
-    hint="Count c_o x c_i x k_h x k_w weights and one bias per output channel.",
+    name="ch6.conv3_parameters",
+    form=WholeNumber("parameters"),
+    solution=_conv3_parameters,
+    praise="32 filters of 16 x 5 x 5 weights, and 32 biases: 12,832. The padding changes "
+           "the output's size, not the layer's parameters.",
+    hint="Count c_o x c_i x k_h x k_w weights and one bias per output channel; the padding "
+         "adds none.",
     mistakes=(
-        Mistake(864, "864 counts the weights; each of the 16 output channels also has a bias."),
-        Mistake(160, "Each filter spans all 6 input channels: 6 x 3 x 3 weights per output "
-                     "channel, not 3 x 3.", lambda n: n in (16 * 9, 16 * 9 + 16)),
+        Mistake(32 * 16 * 5 * 5, "12,800 counts the weights; each of the 32 output channels "
+                                 "also has a bias."),
+        Mistake(32 * 5 * 5 + 32, "Each filter spans all 16 input channels: 16 x 5 x 5 weights "
+                                 "per output channel, not 5 x 5.",
+                lambda n: n in (32 * 25, 32 * 25 + 32)),
+        Mistake(32 * 16 * 5 * 5 + 16, "The weights are right; the biases are one per output "
+                                      "channel, 32, not one per input channel."),
     ),
 ))
 
@@ -42,9 +51,15 @@ def _field_far_from_border() -> set:
     return receptive_field(32, WINDOW_LAYERS, (3, 3))[0]
 
 
+def _added_windows() -> int:
+    """The likely slip: the windows added up, each counted in cells of its own layer."""
+    return 1 + sum(layer.kernel_size[0] - 1 if isinstance(layer, nn.Conv2d) else
+                   layer.kernel_size - 1 for layer in WINDOW_LAYERS)
+
+
 register(Exercise(
     name="ch6.pool2_field",
-    form=WholeNumber(),
+    form=WholeNumber("pixels"),
     solution=lambda: len(_field_far_from_border()),
     praise="10 x 10 = 100 pixels: each 3 x 3 convolution adds a cell on every side, each "
            "2 x 2 pooling doubles the size.",
@@ -52,9 +67,12 @@ register(Exercise(
          "below does it read, and how many do those read?",
     mistakes=(
         Mistake(10, "10 is the width of the field; how many pixels is that?"),
-        Mistake(49, "49 is what a corner cell sees on the 8 x 8 digits, where the field runs "
-                    "into the padding; far from the border nothing is cut off.",
-                lambda n: n == len(receptive_field(8, WINDOW_LAYERS, (0, 0))[0])),
+        Mistake(49, "49 = 7 x 7, the windows added up (1 + 2 + 1 + 2 + 1 = 7) as if every "
+                    "layer's cells were pixels. After a stride-2 pooling, one step of the next "
+                    "layer moves 2 pixels, so what its window adds counts double (chapter 5, "
+                    "5.1). (49 is also what a corner cell sees on the 8 x 8 digits, where the "
+                    "padding cuts the field off.)",
+                lambda n: n == _added_windows() ** 2),
     ),
 ))
 
@@ -72,7 +90,7 @@ def _closest_width() -> int:
 
 register(Exercise(
     name="ch6.dense_two_layers",
-    form=WholeNumber(),
+    form=WholeNumber("a layer's units"),
     solution=_closest_width,
     praise="64 -> 31 -> 31 -> 10 has 3,327 parameters, 23 under LeNet's 3,350; 32 would be "
            "116 over.",
