@@ -17,6 +17,8 @@ from .forms import Form, FormError, WholeNumber
 WINDOW_LAYERS = [nn.Conv2d(1, 6, 3, padding=1), nn.MaxPool2d(2),
                  nn.Conv2d(6, 16, 3, padding=1), nn.MaxPool2d(2)]
 EPOCHS, TARGET = 20, 0.9
+CHANCE = 0.15  # ten digits: a network that has learned nothing is right about 1 time in 10
+FEWEST = 1  # the fewest of d2l's ingredients a recipe must change (nn.Tanh alone will do)
 SEEDS = (0, 1, 2)  # a recipe must reach TARGET from each of these starts
 
 
@@ -109,6 +111,7 @@ register(Exercise(
 
 RECIPE_KEYS = ("activation", "pooling", "lr", "momentum")
 D2L_RECIPE = {"activation": nn.Sigmoid, "pooling": nn.AvgPool2d, "lr": 0.9, "momentum": 0.0}
+D2L_PARSED = tuple(D2L_RECIPE.values())
 
 
 class Recipe(Form):
@@ -172,9 +175,24 @@ def _reached(recipe: tuple) -> str:
     return ", ".join(f"{a:.3f}" for a in seed_accuracies(recipe))
 
 
+def _changed(recipe: tuple) -> int:
+    """How many of d2l's four ingredients the recipe changes."""
+    return sum(a != b for a, b in zip(recipe, D2L_PARSED, strict=True))
+
+
+def _praise(recipe: tuple) -> str:
+    said = (f"It reaches {TARGET} test accuracy within {EPOCHS} epochs with each of the seeds "
+            f"{', '.join(map(str, SEEDS))}: {_reached(recipe)}.")
+    if _changed(recipe) > FEWEST:
+        said += (f" But it changes {_changed(recipe)} of d2l's four ingredients: can you do it "
+                 "with fewer?")
+    return said
+
+
 def _missed(recipe: tuple) -> str:
     reached = seed_accuracies(recipe)
-    return (f"It learns, but with seed {len(reached) - 1} it reaches only {reached[-1]:.3f} "
+    learns = "It learns, but" if reached[-1] >= CHANCE else "It stays near chance:"
+    return (f"{learns} with seed {len(reached) - 1} it reaches only {reached[-1]:.3f} "
             f"test accuracy in {EPOCHS} epochs, and the check wants {TARGET} with each of "
             f"the seeds {', '.join(map(str, SEEDS))}: try the other pooling, or another "
             "learning rate.")
@@ -183,24 +201,23 @@ def _missed(recipe: tuple) -> str:
 register(Exercise(
     name="ch6.sigmoid_recipe",
     form=Recipe(),
-    solution=lambda: {"activation": nn.ReLU, "pooling": nn.MaxPool2d, "lr": 0.1,
-                      "momentum": 0.0},
+    solution=lambda: D2L_RECIPE | {"activation": nn.Tanh},  # one change is enough
     right=lambda recipe: len(seed_accuracies(recipe)) == len(SEEDS) and
     min(seed_accuracies(recipe)) >= TARGET,
-    praise=lambda recipe: f"It reaches {TARGET} test accuracy within {EPOCHS} epochs with each "
-                          f"of the seeds {', '.join(map(str, SEEDS))}: {_reached(recipe)}.",
+    praise=_praise,
     hint=_missed,
     mistakes=(
         Mistake(dict(D2L_RECIPE), "That is d2l's recipe as it is; change at least one "
                                   "ingredient.",
-                lambda recipe: recipe == tuple(D2L_RECIPE.values())),
+                lambda recipe: recipe == D2L_PARSED),
         Mistake(D2L_RECIPE | {"lr": 0.1, "momentum": 0.9},
                 "With sigmoids it stays near chance: a sigmoid's slope is at most 1/4, so each "
                 "one shrinks the gradient on its way back. Change the activation.",
                 lambda recipe: recipe[0] is nn.Sigmoid),
         Mistake(D2L_RECIPE | {"activation": nn.ReLU, "pooling": nn.MaxPool2d},
-                "With ReLU the gradient comes back at full strength, and a learning rate of "
-                "0.9 makes the loss blow up: take smaller steps.",
+                "With ReLU the gradient comes back at full strength, and then a learning rate "
+                "of 0.5 or more is too large a step: the loss jumps about instead of settling. "
+                "Take smaller steps.",
                 lambda recipe: recipe[0] is nn.ReLU and recipe[2] >= 0.5),
     ),
 ))
