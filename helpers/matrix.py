@@ -31,7 +31,7 @@ def conv_matrix_index(input_size, kernel_size, *, padding=0, stride=1, dilation=
     c, (h, w) = _channels_and_size(input_size)
     k = as_pair(kernel_size, "kernel_size", minimum=1)
     settings = {"padding": padding, "stride": stride, "dilation": dilation}
-    _refuse_huge(c, (h, w), k, settings, INDEX_BYTES)
+    _refuse_huge(c, (h, w), k, settings, INDEX_BYTES, "int64")
     m_h, m_w = conv_output_shape((h, w), k, **settings)
     cells = torch.arange(c * h * w, dtype=torch.float64).reshape(c, h, w)
     covered = windows(pad2d(cells, padding, value=-1.0), k, as_pair(stride, "stride", minimum=1),
@@ -50,7 +50,8 @@ def conv_matrix(input_size, K, *, padding=0, stride=1, dilation=1) -> torch.Tens
     K = _kernel_for(input_size, K)
     c, size = _channels_and_size(input_size)
     settings = {"padding": padding, "stride": stride, "dilation": dilation}
-    _refuse_huge(c, size, K.shape[-2:], settings, INDEX_BYTES + K.element_size())
+    _refuse_huge(c, size, K.shape[-2:], settings, K.element_size(), str(K.dtype)[6:],
+                 index_bytes=INDEX_BYTES)
     index = conv_matrix_index(input_size, K.shape[-2:], **settings)
     weights = torch.cat([K.reshape(-1), K.new_zeros(1)])  # index -1 picks the appended zero
     return weights[index]
@@ -77,9 +78,11 @@ def _entries(c: int, size, kernel_size, settings) -> int:
     return m_h * m_w * c * size[0] * size[1]
 
 
-def _refuse_huge(c: int, size, kernel_size, settings, entry_bytes: int) -> None:
+def _refuse_huge(c: int, size, kernel_size, settings, entry_bytes: int, dtype: str,
+                 index_bytes: int = 0) -> None:
     """A ValueError, before anything is allocated, for a matrix of more than MAX_ENTRIES
-    entries: what it would need, and the largest square input that fits."""
+    entries: what it would need (as `dtype`, and with the int64 weight index it is built
+    from, if `index_bytes`), and the largest square input that fits."""
     entries = _entries(c, size, kernel_size, settings)
     if entries <= MAX_ENTRIES:
         return
@@ -87,9 +90,13 @@ def _refuse_huge(c: int, size, kernel_size, settings, entry_bytes: int) -> None:
                            settings)
     shown = f"({c}, {size[0]}, {size[1]})" if c > 1 else f"({size[0]}, {size[1]})"
     instead = f"an input of {fits} x {fits} fits" if fits else "no input fits this kernel"
+    memory = f"about {_memory(entries * entry_bytes)} as {dtype}"
+    if index_bytes:
+        memory += (f" ({_memory(entries * (entry_bytes + index_bytes))} with the int64 "
+                   "weight index it is built from)")
     raise ValueError(
         f"the convolution matrix for an input of size {shown} would have {entries:,} "
-        f"entries, about {_memory(entries * entry_bytes)} of memory; it is built only up to "
+        f"entries, {memory}; it is built only up to "
         f"{MAX_ENTRIES:,} entries, and {instead} (M is mostly zeros: corr2d or F.conv2d "
         "computes the same without it)"
     )

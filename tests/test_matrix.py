@@ -69,14 +69,16 @@ def test_bad_inputs():
 
 
 def test_a_matrix_too_large_to_build_is_refused_before_anything_is_allocated():
-    # 298^2 rows x 300^2 columns: 8.0e9 entries, 96 GB with the weight index it is built from
+    # 298^2 rows x 300^2 columns: 8.0e9 entries, 32 GB as float32, 96 GB with the weight
+    # index it is built from
     message = ("the convolution matrix for an input of size (300, 300) would have "
-               "7,992,360,000 entries, about 95.9 GB of memory; it is built only up to "
+               "7,992,360,000 entries, about 32.0 GB as float32 (95.9 GB with the int64 "
+               "weight index it is built from); it is built only up to "
                "10,000,000 entries, and an input of 57 x 57 fits")
     with pytest.raises(ValueError, match=re.escape(message)):
         helpers.conv_matrix((300, 300), torch.ones(3, 3))
     with pytest.raises(ValueError, match=r"\(300, 300\) would have 7,992,360,000 entries, "
-                                         r"about 63\.9 GB"):  # the index alone: 8 bytes each
+                                         r"about 63\.9 GB as int64;"):  # the index alone
         helpers.conv_matrix_index((300, 300), (3, 3))
     with pytest.raises(ValueError, match=r"\(3, 100, 100\) would have .* an input of 43 x 43"):
         helpers.conv_matrix((3, 100, 100), torch.ones(3, 3, 3))
