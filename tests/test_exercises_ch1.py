@@ -29,10 +29,12 @@ def test_a_half_turn_or_a_transpose_is_named(answer, hint):
 
 
 def test_the_matrix_count_is_the_one_the_matrix_holds():
-    index = helpers.conv_matrix_index((5, 5), (3, 3))
+    index = helpers.conv_matrix_index((5, 5), (3, 3), padding=1)
+    assert int((index >= 0).sum()) == 4 * 4 + 12 * 6 + 9 * 9 == 169
     assert helpers.check("ch1.matrix_weights", int((index >= 0).sum()))
-    assert helpers.check("ch1.matrix_weights", torch.tensor(81))
-    for wrong, hint in [(225, "every entry of M"), (144, "number of zeros"),
-                        (9, "each row holds all 9"), (25, "one per input cell")]:
+    assert helpers.check("ch1.matrix_weights", torch.tensor(169))
+    for wrong, hint in [(225, "not every row holds all 9"), (81, "without padding"),
+                        (625, "every entry of M"), (456, "number of zeros"),
+                        (144, "Count them for a corner")]:
         verdict = helpers.check("ch1.matrix_weights", wrong)
-        assert not verdict and hint in verdict.message
+        assert not verdict and hint.lower() in verdict.message.lower(), (wrong, verdict)

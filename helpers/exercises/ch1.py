@@ -209,33 +209,39 @@ register(Exercise(
 ))
 
 
-# -- 6. the matrix M: how many of its entries hold a weight ------------------------------
+# -- 6. the matrix M with padding: how many of its entries hold a weight -----------------
 
-MATRIX_INPUT, MATRIX_KERNEL = (5, 5), (3, 3)
+MATRIX_INPUT, MATRIX_KERNEL, MATRIX_PADDING = (5, 5), (3, 3), 1
 
 
-def _index() -> torch.Tensor:
-    return conv_matrix_index(MATRIX_INPUT, MATRIX_KERNEL)
+def _index(padding: int = MATRIX_PADDING) -> torch.Tensor:
+    return conv_matrix_index(MATRIX_INPUT, MATRIX_KERNEL, padding=padding)
+
+
+def _weights(padding: int = MATRIX_PADDING) -> int:
+    return int((_index(padding) >= 0).sum())
 
 
 register(Exercise(
     name="ch1.matrix_weights",
     form=WholeNumber(),
-    solution=lambda: int((_index() >= 0).sum()),
-    praise="9 rows (one per output cell), each holding the kernel's 9 weights: 81 of the "
-           "225 entries.",
-    hint="M has one row per output cell. How many output cells are there, and how many of "
-         "the kernel's weights does each row hold?",
+    solution=_weights,
+    praise="25 rows: the 9 inner outputs keep all 9 weights, the 12 edge outputs 6 and the 4 "
+           "corners 4, so 9 x 9 + 12 x 6 + 4 x 4 = 169 of the 625 entries.",
+    hint="M has one row per output cell (padding 1 keeps the 5 x 5 size). A row keeps the "
+         "weights whose cell lies on the input, not on the padding: count them for a "
+         "corner, an edge and an inner output.",
     mistakes=(
+        Mistake(_index().shape[0] * 9,
+                "Right number of rows, 25, but not every row holds all 9 weights: at the "
+                "border some of them fall on the padding, multiply zeros, and get no entry."),
+        Mistake(_weights(padding=0),
+                "That is the count without padding (9 rows of 9 weights). With padding=1 the "
+                "output keeps the 5 x 5 size: M has 25 rows."),
         Mistake(_index().numel(),
-                "That counts every entry of M, the zeros too: 9 rows by 25 columns. Count "
+                "That counts every entry of M, the zeros too: 25 rows by 25 columns. Count "
                 "only the entries that hold a weight."),
         Mistake(int((_index() < 0).sum()),
                 "That is the number of zeros. Count the entries that hold a weight."),
-        Mistake(int(_index().max()) + 1,
-                "9 is the number of rows of M (one per output cell) and of the kernel's "
-                "weights; each row holds all 9 of them."),
-        Mistake(_index().shape[1],
-                "25 is the number of columns of M, one per input cell."),
     ),
 ))
