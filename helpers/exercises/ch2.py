@@ -77,7 +77,8 @@ register(Exercise(
         Mistake((14, 10), "Round down: a window that would run past the padding does not "
                           "exist, so the division is floored."),
         Mistake(conv_output_shape(INPUT_2, 3, stride=2, dilation=2),
-                "padding=1 adds one cell on each side: 2 rows and 2 columns in all."),
+                "Check two things: padding=1 adds 2 cells in all along each axis, and the "
+                "formula ends in + 1 (the window that starts at 0)."),
     ),
 ))
 
@@ -86,23 +87,33 @@ register(Exercise(
 
 
 def _never_read() -> tuple[int, ...]:
+    """The columns no window reads, in order (a list in any order, or a set, is right too)."""
     steps = conv2d_steps(torch.zeros(1, 12), torch.zeros(1, 3), stride=4)
     return tuple(sorted({c for _, c in steps.uncovered}))
+
+
+def _columns(expected: set[int]):
+    """Recognises a list of exactly these columns, in any order and each once."""
+    return lambda columns: len(set(columns)) == len(columns) and set(columns) == expected
 
 
 register(Exercise(
     name="ch2.never_read",
     form=WholeNumbers(None, "[0, 5]"),
     solution=lambda: list(_never_read()),
-    right=lambda columns: tuple(sorted(set(columns))) == _never_read(),
+    right=lambda columns: tuple(sorted(columns)) == _never_read(),
     praise="Windows start at 0, 4 and 8: columns 3 and 7 fall between them, and 11 lies "
            "past the last one.",
     hint="List where the windows start (0, 4, ...) and which columns each one covers.",
     mistakes=(
         Mistake([11], "The end is right, but the stride (4) is larger than the kernel (3): "
-                      "some columns fall between two windows."),
+                      "some columns fall between two windows.", _columns({11})),
         Mistake([3, 7], "The gaps are right; now look at the end: where does the last window "
-                        "stop?"),
+                        "stop?", _columns({3, 7})),
+        Mistake([3, 7, 11, 11], "The right columns, but one of them is listed twice: name each "
+                                "column once.",
+                lambda columns: len(set(columns)) < len(columns)
+                and set(columns) == set(_never_read())),
     ),
 ))
 

@@ -160,6 +160,12 @@ class WholeNumbers(Form):
                             "quotes.")
         if isinstance(answer, torch.Tensor):
             answer = answer.tolist()
+        if isinstance(answer, (set, frozenset)):
+            if self.count is not None:  # the order matters: a set has none
+                raise FormError(f"Your answer is a set ({answer!r}), which keeps no order; "
+                                "give the numbers in order, as a tuple or a list.")
+            # any number of them, in no order: a set is as good as a sorted list
+            return tuple(sorted(whole_number(v, "A value") for v in answer))
         if not isinstance(answer, (tuple, list)):
             raise FormError(f"Your answer is one value ({answer!r}), not a list of them.")
         if self.count is not None and len(answer) != self.count:
