@@ -33,7 +33,13 @@ def test_maxima_then_means_in_any_of_the_usual_layouts():
         flat = X.flatten(start_dim=1)
         return torch.cat([flat.max(dim=1).values, flat.mean(dim=1)])
 
-    for answer in (by_layers, rows, by_hand):
+    def batch_of_one(X):  # nn's layers on a batch of one: (1, 2c, 1, 1)
+        return torch.cat([nn.AdaptiveMaxPool2d(1)(X[None]), nn.AdaptiveAvgPool2d(1)(X[None])], 1)
+
+    def flat_batch(X):  # and flattened, (1, 2c)
+        return batch_of_one(X).flatten(start_dim=1)
+
+    for answer in (by_layers, rows, by_hand, batch_of_one, flat_batch):
         verdict = check("ch5.max_and_average", answer)
         assert verdict, (answer.__name__, verdict)
     assert not check("ch5.max_and_average", lambda X: X.amax(dim=(1, 2)))  # the maxima alone

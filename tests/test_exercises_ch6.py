@@ -67,6 +67,8 @@ def test_the_form_names_what_is_wrong():
                                     ).message
     assert "momentum is 1.0; give a number from 0 to below 1" in \
         check("ch6.sigmoid_recipe", D2L_RECIPE | {"momentum": 1.0}).message
+    assert "Threshold, which needs arguments" in \
+        check("ch6.sigmoid_recipe", D2L_RECIPE | {"activation": nn.Threshold}).message
 
 
 def test_the_figures_of_the_worked_solution():

@@ -169,11 +169,11 @@ register(Exercise(
          "(1, 1), and the values of channel 0 and channel 1 at that pixel.",
     mistakes=(
         Mistake(X2.reshape(4, 2),
-                "That is X2.reshape(4, 2) without permute. It reads the numbers in memory "
-                "order, all of channel 0 first, so each row holds two pixels of one channel. "
-                "A row must hold one pixel's 2 channel values."),
+                "That is X2.reshape(4, 2) without permute. It reads the numbers in the order "
+                "of X2's axes (c, h, w), all of channel 0 first, so each row holds two "
+                "pixels of one channel. A row must hold one pixel's 2 channel values."),
         Mistake(X2.reshape(2, 4),
-                "Those are the pixels as columns, X2.reshape(2, 4), the form W X takes. Here "
+                "Those are the pixels as columns, X2.reshape(2, 4), the form W X_cols takes. Here "
                 "each pixel is a row: transpose it."),
         Mistake(X2.permute(2, 1, 0).reshape(4, 2),
                 "Right rows, wrong order: you read the pixels column by column. Number them "

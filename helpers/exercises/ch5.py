@@ -131,7 +131,10 @@ CHANNELS = Function.example.shape[0]
 
 def _as_vector(out: torch.Tensor) -> bool:
     """Whether `out` holds 2 x channels numbers laid out as one vector (or as max and mean
-    rows, or with nn's 1 x 1 maps): flattening it keeps the maxima first."""
+    rows, or with nn's 1 x 1 maps, with or without a batch axis of one): flattening it keeps
+    the maxima first."""
+    while out.dim() > 1 and out.shape[0] == 1:
+        out = out[0]
     return out.shape in ((2 * CHANNELS,), (2, CHANNELS), (2 * CHANNELS, 1, 1))
 
 

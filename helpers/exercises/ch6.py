@@ -132,6 +132,12 @@ class Recipe(Form):
             if not (isinstance(value, type) and issubclass(value, nn.Module)):
                 raise FormError(f"{key} is {value!r}; give the layer class, such as nn.ReLU "
                                 "(not nn.ReLU()).")
+        try:
+            answer["activation"]()
+        except TypeError:
+            raise FormError(f"activation is {answer['activation'].__name__}, which needs "
+                            "arguments; give an activation class that takes none, such as "
+                            "nn.ReLU or nn.Tanh.") from None
         if answer["pooling"] not in (nn.AvgPool2d, nn.MaxPool2d):
             raise FormError("pooling must be nn.AvgPool2d or nn.MaxPool2d.")
         for key, allowed in (("lr", lambda v: 0 < v <= 10), ("momentum", lambda v: 0 <= v < 1)):
