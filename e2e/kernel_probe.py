@@ -18,10 +18,13 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import time
 from pathlib import Path
 
 import in_kernel
 from jupyter_client import BlockingKernelClient
+
+RETRY_SECONDS = 5
 
 
 class KernelProbe:
@@ -53,9 +56,18 @@ class KernelProbe:
         return results
 
     def widgets(self) -> dict[str, dict]:
-        """Every live book widget, keyed by the DOM class it now carries."""
-        text = self._run("", found="__e2e_describe()")["found"]
-        return json.loads(ast.literal_eval(text))  # the repr of the JSON string
+        """Every live book widget, keyed by the DOM class it now carries. A look that
+        finds a Player between two of its settings (its animations being redrawn) is
+        taken again, for at most RETRY_SECONDS."""
+        deadline = time.monotonic() + RETRY_SECONDS
+        while True:
+            try:
+                text = self._run("", found="__e2e_describe()")["found"]
+                return json.loads(ast.literal_eval(text))  # the repr of the JSON string
+            except RuntimeError as error:
+                if "KeyError" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def close(self) -> None:
         self.client.stop_channels()

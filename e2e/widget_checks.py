@@ -88,35 +88,38 @@ class PlayerCheck(WidgetCheck):
         for spec in self.info["controls"]:
             for choice in self.choices(spec):
                 self.set_control(spec, choice)
-                self.expect_model_frame(self.model(), f"after setting {spec['name']} "
-                                                      f"to {choice!r}")
+                self.expect_model_frame(None, f"after setting {spec['name']} to {choice!r}")
                 settings += 1
         values = [_fmt(s["value"]) for s in model["steps"] or []]
         first_values = ", ".join(values[:8]) + (", ..." if len(values) > 8 else "")
         return (f"played {len(values)} steps ({first_values}){keyboard}; "
                 f"{settings} settings re-rendered")
 
-    def expect_model_frame(self, model: dict, context: str = "") -> dict:
-        """Wait until the browser shows the frame (or message) the kernel says it shows."""
+    def expect_model_frame(self, model: dict | None, context: str = "") -> dict:
+        """Wait until the browser shows the frame (or message) the kernel says it shows:
+        `model`, or (None) what the kernel holds at each look, since a setting just
+        changed may still be drawing there when the page has its frame."""
         suffix = f" {context}" if context else ""
-        if model["message"].startswith("Internal error"):
-            raise Failure(f"shows {model['message']!r}{suffix}")
-        seen = {}
+        seen, held = {}, {"model": model}
 
         def matches() -> bool:
+            now = held["model"] = model or self.model()
             seen.update(self.frame())
-            if model["steps"] is None:
-                return seen["message"] == model["message"]
-            return seen["step"] == model["step"] and \
-                shown_value(seen["value"]) == model["steps"][model["step"]]["value"]
+            if now["steps"] is None:
+                return seen["message"] == now["message"]
+            return seen["step"] == now["step"] and \
+                shown_value(seen["value"]) == now["steps"][now["step"]]["value"]
 
         try:
             wait_for(matches, 15, "the frame")
         except Failure:
-            raise Failure(f"shows {seen!r}, but the kernel holds step {model['step']} of "
-                          f"{model['repr']} (message {model['message']!r}){suffix}") from None
+            now = held["model"]
+            raise Failure(f"shows {seen!r}, but the kernel holds step {now['step']} of "
+                          f"{now['repr']} (message {now['message']!r}){suffix}") from None
+        if held["model"]["message"].startswith("Internal error"):
+            raise Failure(f"shows {held['model']['message']!r}{suffix}")
         if seen["step"] is not None:
-            self.check_frame(seen, model)
+            self.check_frame(seen, held["model"])
         return seen
 
     def check_frame(self, frame: dict, model: dict) -> None:
