@@ -2,6 +2,9 @@
 other types of the same answer pass, each likely mistake gets its own hint, and a fraction
 is told what the answer counts."""
 
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -90,3 +93,24 @@ def test_a_fraction_is_told_what_the_answer_counts(name, unit):
 def test_an_output_value_is_no_count():
     message = helpers.check("ch3.multi_in_value", 15.5).message
     assert "15.5, which is not a whole number. Give a whole number" in message
+
+
+def test_the_squeeze_mistakes_are_counted_as_pytorch_counts():
+    """ch4's mistakes are counted by the formula at import; FlopCounterMode agrees."""
+    from helpers.exercises import ch4
+
+    layer_sets = [(ch4._squeeze(), {}), (ch4._squeeze()[:1], {}),
+                  (ch4._squeeze()[1:], {"c_in": ch4.SQUEEZED}),
+                  (ch4._squeeze(padding=0), {}),
+                  ((torch.nn.Conv2d(ch4.C_IN, ch4.C_OUT, 5, padding=2, device="meta"),), {})]
+    for layers, kwargs in layer_sets:
+        assert ch4._by_formula(*layers, **kwargs) == ch4._multiply_adds(*layers, **kwargs)
+
+
+def test_importing_helpers_leaves_pytorch_compiler_unloaded():
+    """FlopCounterMode loads torch._dynamo (36 MB and 0.5 s here): only a chapter that
+    counts with it should pay that, not every kernel that imports helpers."""
+    code = "import sys, helpers; print('torch._dynamo' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"

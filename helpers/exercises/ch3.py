@@ -7,7 +7,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from .engine import Exercise, Mistake, register
 from .forms import Shape, WholeNumber
@@ -79,6 +78,9 @@ register(Exercise(
 # -- 3. the multiply-adds of a layer -----------------------------------------------------------
 
 def _multiply_adds() -> int:
+    # imported here: it loads PyTorch's compiler, 36 MB and 0.5 s in every kernel
+    from torch.utils.flop_counter import FlopCounterMode
+
     x = torch.empty(1, 3, 32, 32, device="meta")
     with FlopCounterMode(display=False) as counter:
         nn.Conv2d(3, 8, 3, padding=1, device="meta")(x)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from .engine import Exercise, Mistake, register
 from .forms import Numbers, WholeNumber
@@ -112,10 +111,25 @@ SIZE, C_IN, SQUEEZED, C_OUT = 28, 192, 16, 32  # GoogLeNet's inception (3a), its
 
 
 def _multiply_adds(*layers: nn.Module, c_in: int = C_IN) -> int:
+    """What PyTorch counts for `layers` on a SIZE x SIZE input, in multiply-adds."""
+    # imported here: it loads PyTorch's compiler, 36 MB and 0.5 s in every kernel
+    from torch.utils.flop_counter import FlopCounterMode
+
     x = torch.empty(1, c_in, SIZE, SIZE, device="meta")
     with FlopCounterMode(display=False) as counter:
         nn.Sequential(*layers)(x)
     return counter.get_total_flops() // 2  # two operations per multiply-add
+
+
+def _by_formula(*layers: nn.Conv2d, c_in: int = C_IN) -> int:
+    """The same count by the chapter's formula: every output value of a layer costs
+    c_i / groups x k_h x k_w multiply-adds (the mistakes are counted this way, at import)."""
+    x, total = torch.empty(1, c_in, SIZE, SIZE, device="meta"), 0
+    for layer in layers:
+        x = layer(x)
+        k_h, k_w = layer.kernel_size
+        total += x.numel() * layer.in_channels // layer.groups * k_h * k_w
+    return total
 
 
 def _squeeze(padding: int = 2) -> tuple[nn.Module, nn.Module]:
@@ -132,17 +146,16 @@ register(Exercise(
     hint="Count each layer at every one of the 28 x 28 pixels: c_o x c_i x k_h x k_w "
          "multiply-adds per pixel, then add the two layers.",
     mistakes=(
-        Mistake(2 * _multiply_adds(*_squeeze()),
+        Mistake(2 * _by_formula(*_squeeze()),
                 "That is what FlopCounterMode reports: it counts a multiply-add as two "
                 "operations. Halve it."),
-        Mistake(_multiply_adds(_squeeze()[0]),
+        Mistake(_by_formula(_squeeze()[0]),
                 "That is the 1x1 layer alone; add the 5x5 layer on its 16 channels."),
-        Mistake(_multiply_adds(_squeeze()[1], c_in=SQUEEZED),
+        Mistake(_by_formula(_squeeze()[1], c_in=SQUEEZED),
                 "That is the 5x5 layer alone; add the 1x1 layer that feeds it."),
-        Mistake(_multiply_adds(nn.Conv2d(C_IN, C_OUT, 5, padding=2, bias=False,
-                                         device="meta")),
+        Mistake(_by_formula(nn.Conv2d(C_IN, C_OUT, 5, padding=2, bias=False, device="meta")),
                 "That is a 5x5 layer straight from 192 to 32 channels, without the squeeze."),
-        Mistake(_multiply_adds(*_squeeze(padding=0)),
+        Mistake(_by_formula(*_squeeze(padding=0)),
                 "Padding 2 keeps the 5x5 layer's output at 28 x 28, not 24 x 24."),
     ),
 ))
