@@ -170,7 +170,8 @@ def frame_of(root) -> dict | None:
 
 
 def check_readable(root, where: str) -> None:
-    """At 1080p, the frame's cells and arithmetic are big, and all of it is on the slide."""
+    """At 1080p, the frame's cells and arithmetic are big, and all of it and its Play row
+    are on the slide."""
     size = root.evaluate("""root => {
       const frame = Array.from(root.querySelectorAll('.cbk[data-step]'))
         .find(e => e.offsetParent !== null);
@@ -184,9 +185,13 @@ def check_readable(root, where: str) -> None:
         return side * svg.getBoundingClientRect().height / svg.viewBox.baseVal.height;
       }).sort((a, b) => a - b);
       const math = frame.querySelector('.cbk-math > div');
+      const play = Array.from(root.querySelectorAll('.widget-play'))
+        .find(e => e.offsetParent !== null);  // the Play row under the frame, if it steps
+      const bar = play ? play.getBoundingClientRect() : null;
       return {cell: cells[cells.length >> 1], text: math ? math.getBoundingClientRect().height : 0,
               inside: box.left >= slide.left && box.right <= slide.right
-                      && box.top >= slide.top && box.bottom <= slide.bottom};
+                      && box.top >= slide.top && box.bottom <= slide.bottom,
+              bar: !bar || bar.bottom <= slide.bottom};
     }""")
     if size["cell"] < MIN_CELL_PX or size["text"] < MIN_TEXT_PX:
         raise Failure(f"{where}: grid cells {size['cell']:.0f} px and lines of arithmetic "
@@ -194,6 +199,8 @@ def check_readable(root, where: str) -> None:
                       f"{MIN_TEXT_PX} px read from the back of a room")
     if not size["inside"]:
         raise Failure(f"{where}: the frame runs off the slide")
+    if not size["bar"]:
+        raise Failure(f"{where}: the Play row under the frame runs off the bottom of the slide")
 
 
 def check_walk(deck: Deck) -> str:

@@ -98,11 +98,18 @@ define([], function () {
     } else if (frames.length) {
       var tall = frames.reduce(function (sum, frame) { return sum + frame.offsetHeight; }, 0);
       var zoom = Math.min(MAX_ZOOM, 1 + 0.95 * free / tall);
-      frames.forEach(function (frame) {
-        frame.style.zoom = zoom.toFixed(3);
-        var fits = share(frame, slide);  // below 1 when a line that cannot wrap runs off
-        if (fits < 1) frame.style.zoom = (zoom * fits).toFixed(3);
-      });
+      // a zoomed frame may grow more than its share (its lines wrap differently): measure
+      // the slide again and take back what runs past its bottom, so the controls stay on
+      for (var tries = 0; tries < 3; tries++) {
+        frames.forEach(function (frame) {
+          frame.style.zoom = zoom.toFixed(3);
+          var fits = share(frame, slide);  // below 1 when a line that cannot wrap runs off
+          if (fits < 1) frame.style.zoom = (zoom * fits).toFixed(3);
+        });
+        var over = slide.scrollHeight - height;
+        if (over <= 0 || zoom <= 1) break;
+        zoom = Math.max(1, zoom - over / tall);
+      }
     }
   }
 
