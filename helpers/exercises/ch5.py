@@ -12,13 +12,18 @@ from .forms import Function, Grid, Numbers, WholeNumbers, WholePair, real_tensor
 SIX = torch.zeros(1, 1, 6, 6)
 
 
-def _one_map(answer, ndim: int = 2):
-    """A pooled map as the reader may paste it: nn.MaxPool2d on a (1, h, w) input returns
-    (1, h', w'), so leading axes of one are dropped down to `ndim` axes."""
-    t = real_tensor(answer)
+def _without_batch(t: torch.Tensor, ndim: int) -> torch.Tensor:
+    """`t` with its leading axes of one dropped, down to `ndim` axes: nn's layers return a
+    batch (or a channel) of one around what the exercise asks for."""
     while t.dim() > ndim and t.shape[0] == 1:
         t = t[0]
     return t
+
+
+def _one_map(answer, ndim: int = 2):
+    """A pooled map as the reader may paste it: nn.MaxPool2d on a (1, h, w) input returns
+    (1, h', w')."""
+    return _without_batch(real_tensor(answer), ndim)
 
 
 class PooledGrid(Grid):
@@ -133,9 +138,7 @@ def _as_vector(out: torch.Tensor) -> bool:
     """Whether `out` holds 2 x channels numbers laid out as one vector (or as max and mean
     rows, or with nn's 1 x 1 maps, with or without a batch axis of one): flattening it keeps
     the maxima first."""
-    while out.dim() > 1 and out.shape[0] == 1:
-        out = out[0]
-    return out.shape in ((2 * CHANNELS,), (2, CHANNELS), (2 * CHANNELS, 1, 1))
+    return _without_batch(out, 1).shape in ((2 * CHANNELS,), (2, CHANNELS), (2 * CHANNELS, 1, 1))
 
 
 def _holds(expected: torch.Tensor):
